@@ -335,3 +335,36 @@ func BenchmarkLookup(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
 	_ = sink
 }
+
+// TestBest checks the optima design.md gives for the published tables.
+func TestBest(t *testing.T) {
+	macro, err := Read(macroPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := macro.Best(1, Test, 50)
+	if err != nil || o.Arch != "11100000" || math.Abs(o.M-0.8461) > 5e-5 {
+		t.Errorf("macro best = %+v, %v; want 11100000 at 0.8461", o, err)
+	}
+	if _, err := macro.Best(1, Valid, 50); err == nil {
+		t.Error("Best on validation accuracy of a table without it succeeded")
+	}
+
+	nb, err := Read(nb201Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err = nb.Best(1, Test, 200)
+	if err != nil || o.Params != 73306 || math.Abs(o.M-0.9293) > 5e-5 ||
+		math.Abs(o.Accuracy-0.868) > 5e-4 {
+		t.Errorf("nb201 best = %+v, %v; want a conv-free cell at 0.9293", o, err)
+	}
+	if m, _ := nb.MBeta(6111, MeanSeed, 200, 1, Test); math.Abs(m-0.127) > 5e-4 {
+		t.Errorf("M of the most accurate cell = %v, want 0.127", m)
+	}
+	// A small beta moves the optimum to the most accurate cell.
+	o, _ = nb.Best(0.01, Test, 200)
+	if o.Index != 6111 {
+		t.Errorf("nb201 best at beta 0.01 = %+v, want index 6111", o)
+	}
+}
