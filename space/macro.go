@@ -99,5 +99,33 @@ func (macroSpace) Params(a Arch) int64 {
 	return p + convBN(in, 1280, 1) + 1280*10 + 10
 }
 
-// MACs reports false: NAS-Bench-Macro publishes its own FLOPs, which its tables carry.
-func (macroSpace) MACs(Arch) (int64, bool) { return 0, false }
+// MACs counts the convolutions and the classifier's weights. It equals the FLOPs that
+// NAS-Bench-Macro publishes, for all 6,561 architectures.
+func (macroSpace) MACs(a Arch) (int64, bool) {
+	if err := macroRadix.check(a); err != nil {
+		panic("space: nas-bench-macro: " + err.Error())
+	}
+	size := 32
+	macs := int64(size * size * 3 * 32 * 9)
+	in := 32
+	for i, c := range a {
+		out, stride := macroWidths[i], macroStrides[i]
+		o := size / stride
+		switch c {
+		case 0:
+			if stride != 1 || in != out {
+				macs += int64(o * o * in * out)
+			}
+		default:
+			k, e := 3, 3
+			if c == 2 {
+				k, e = 5, 6
+			}
+			hidden := in * e
+			// Expansion at the input resolution, depthwise and projection at the output's.
+			macs += int64(size*size*in*hidden + o*o*hidden*k*k + o*o*hidden*out)
+		}
+		in, size = out, o
+	}
+	return macs + int64(size*size*in*1280+1280*10), true
+}

@@ -109,7 +109,7 @@ func TestMacroPublishedParams(t *testing.T) {
 	if err != nil {
 		t.Skipf("published NAS-Bench-Macro file not found (%v)", err)
 	}
-	var rows map[string]struct{ Params int64 }
+	var rows map[string]struct{ Params, FLOPs int64 }
 	if err := json.Unmarshal(data, &rows); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +123,9 @@ func TestMacroPublishedParams(t *testing.T) {
 		}
 		if got := Macro.Params(a); got != r.Params {
 			t.Errorf("params %s = %d, published %d", s, got, r.Params)
+		}
+		if got, _ := Macro.MACs(a); got != r.FLOPs {
+			t.Errorf("MACs %s = %d, published FLOPs %d", s, got, r.FLOPs)
 		}
 	}
 	if got := PMin(Macro); got != 387882 {

@@ -114,6 +114,11 @@ func importMacro(src, dst string) error {
 			return fmt.Errorf("%s: %s has %d test accuracies, want 3", src, k, len(p.TestAcc))
 		}
 		index, _ := space.Macro.Index(a)
+		macs, _ := space.Macro.MACs(a)
+		if macs != p.FLOPs {
+			return fmt.Errorf("%s: %s has %d FLOPs, the space gives %d MACs", src, k, p.FLOPs,
+				macs)
+		}
 		for seed, acc := range p.TestAcc {
 			rows = append(rows, table.Row{
 				Arch:    k,
@@ -121,6 +126,7 @@ func importMacro(src, dst string) error {
 				Seed:    table.Int(int64(seed)),
 				Epoch:   50,
 				Params:  p.Params,
+				MACs:    table.Int(macs),
 				FLOPs:   table.Int(p.FLOPs),
 				TestAcc: table.Float(acc / 100),
 			})
@@ -137,7 +143,8 @@ func importMacro(src, dst string) error {
 			Schedule: "cosine"},
 		Software: "published by the benchmark's authors; imported by mfbench cmd/mfimport",
 		Notes: "Test accuracy only: no validation accuracy, no per-epoch curves, no " +
-			"training times. FLOPs as published.",
+			"training times. FLOPs as published; they equal the MACs derived from the " +
+			"architecture.",
 	}
 	return table.Write(dst, meta, rows)
 }
