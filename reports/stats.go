@@ -138,7 +138,7 @@ func A12(a, b []float64) float64 {
 	sort.Float64s(sb)
 	var wins float64
 	for _, x := range a {
-		lo := sort.SearchFloat64s(sb, x)                                     // b_j < x
+		lo := sort.SearchFloat64s(sb, x)                                  // b_j < x
 		hi := sort.Search(len(sb), func(i int) bool { return sb[i] > x }) // b_j <= x
 		wins += float64(lo) + float64(hi-lo)/2
 	}
