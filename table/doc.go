@@ -24,7 +24,8 @@
 //
 // The file's key/value metadata records provenance (see Meta): mfbench.format,
 // mfbench.space, mfbench.aggregate ("per-seed" or "mean-of-seeds"), mfbench.source,
-// mfbench.recipe (JSON), mfbench.software, mfbench.backend and mfbench.notes.
+// mfbench.recipe (JSON), mfbench.software, mfbench.backend and mfbench.notes, and
+// mfbench.checksum, a SHA-256 of the metadata and rows that Read verifies.
 //
 // # Queries
 //

@@ -86,6 +86,16 @@ func ReadRows(path string) (meta Meta, rows []Row, err error) {
 	if int64(got) != n {
 		return Meta{}, nil, fmt.Errorf("table %s: read %d of %d rows", path, got, n)
 	}
+
+	// The checksum covers what Parquet's page checksums do not.
+	kvs, err := meta.keyValues()
+	if err != nil {
+		return Meta{}, nil, err
+	}
+	sum, _ := f.Lookup(keyPrefix + "checksum")
+	if sum != checksum(kvs, rows) {
+		return Meta{}, nil, fmt.Errorf("table %s: corrupted file: checksum mismatch", path)
+	}
 	return meta, rows, nil
 }
 

@@ -44,6 +44,7 @@ func Write(path string, meta Meta, rows []Row) (err error) {
 	for _, kv := range kvs {
 		opts = append(opts, parquet.KeyValueMetadata(kv[0], kv[1]))
 	}
+	opts = append(opts, parquet.KeyValueMetadata(keyPrefix+"checksum", checksum(kvs, sorted)))
 	w := parquet.NewGenericWriter[Row](tmp, opts...)
 	if _, err := w.Write(sorted); err != nil {
 		return fmt.Errorf("table: writing %s: %w", path, err)
