@@ -1,0 +1,207 @@
+// Command mfbench runs NAS strategies against lookup tables over many seeds
+// and writes one benchmark result line per run, in the Go benchmark format,
+// so that benchstat can compare strategies with rank tests.
+//
+// Usage:
+//
+//	mfbench [flags]
+//
+// Each line is named key=value, for example
+//
+//	BenchmarkSearch/space=nas-bench-macro/profile=nni/strategy=re/trials=50 1 38211 ns/op 0.7412 mfactor 0.1049 regret 0.8593 test-acc 598672 params
+//
+// and holds one seed's run: the M_beta (unit mfactor), regret, seed-mean
+// test accuracy and params of the architecture the search chose, and the
+// run's wall time. The strategies of a profile are those its benchmark
+// runs: nni has random, re, tpe and ppo (the paper's four), reference has
+// random, re, tpe, reinforce and local.
+//
+// # Flags
+//
+//	-seeds N        runs per strategy and space, seeds 0..N-1 (default 1000)
+//	-trials N       trial budget per run (default 50)
+//	-spaces LIST    comma-separated table names in -testdata (default
+//	                nas-bench-macro,nas-bench-201, plus resnet when its table exists)
+//	-profiles LIST  nni,reference (default both)
+//	-strategies LIST  only these strategies (default: each profile's set)
+//	-testdata DIR   where NAME.parquet tables are (default testdata)
+//	-o FILE         write to FILE atomically instead of stdout
+//	-workers N      goroutines (default GOMAXPROCS); results do not depend on it
+//
+// # Example
+//
+//	go run ./cmd/mfbench -o bench/testdata/matrix.txt
+//	go run golang.org/x/perf/cmd/benchstat -col /strategy bench/testdata/matrix.txt
+//
+// benchstat then prints, per space and profile, each strategy's mean with
+// a 95 % interval and, against the first column (random), the change and
+// the Mann-Whitney U p-value.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mfbench/mfbench/bench"
+	"github.com/mfbench/mfbench/strategies"
+	"github.com/mfbench/mfbench/table"
+)
+
+func main() {
+	if err := run(os.Stdout, os.Stderr, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "mfbench:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// profileStrategies is what each profile runs by default.
+var profileStrategies = map[string][]string{
+	"nni":       {"random", "re", "tpe", "ppo"},
+	"reference": {"random", "re", "tpe", "reinforce", "local"},
+}
+
+func run(stdout, stderr io.Writer, args []string) error {
+	fs := flag.NewFlagSet("mfbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	seeds := fs.Int("seeds", 1000, "runs per strategy and space")
+	trials := fs.Int("trials", 50, "trial budget per run")
+	spaces := fs.String("spaces", "", "comma-separated table names (default: the shipped tables)")
+	profiles := fs.String("profiles", "nni,reference", "comma-separated profiles")
+	only := fs.String("strategies", "", "only these strategies (default: each profile's set)")
+	testdata := fs.String("testdata", "testdata", "folder of NAME.parquet tables")
+	out := fs.String("o", "", "output file (default stdout)")
+	workers := fs.Int("workers", 0, "goroutines (default GOMAXPROCS)")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	if *seeds < 1 || *trials < 1 {
+		return fmt.Errorf("%w: -seeds %d and -trials %d must be >= 1", errUsage, *seeds, *trials)
+	}
+
+	// Resolve spaces, profiles and strategies before running anything.
+	names := split(*spaces)
+	if len(names) == 0 {
+		names = []string{"nas-bench-macro", "nas-bench-201"}
+		if _, err := os.Stat(filepath.Join(*testdata, "resnet.parquet")); err == nil {
+			names = append(names, "resnet")
+		}
+	}
+	var profs []strategies.Profile
+	for _, n := range split(*profiles) {
+		p, err := strategies.ProfileByName(n)
+		if err != nil {
+			return fmt.Errorf("%w: -profiles: %v", errUsage, err)
+		}
+		profs = append(profs, p)
+	}
+	for _, s := range split(*only) {
+		if !slices.Contains(strategies.Names, s) {
+			return fmt.Errorf("%w: -strategies: unknown %q (want %v)", errUsage, s, strategies.Names)
+		}
+	}
+	problems := make([]*bench.Problem, len(names))
+	for i, n := range names {
+		t, err := table.Read(filepath.Join(*testdata, n+".parquet"))
+		if err != nil {
+			return err
+		}
+		if problems[i], err = bench.NewProblem(t, bench.ProblemOptions{}); err != nil {
+			return err
+		}
+	}
+
+	// Write to a buffer, then to stdout or atomically to -o.
+	var buf strings.Builder
+	w := bufio.NewWriter(&buf)
+	fmt.Fprintf(w, "goos: %s\ngoarch: %s\npkg: github.com/mfbench/mfbench/bench\n",
+		runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(w, "seeds: %d\n", *seeds)
+	seedList := make([]uint64, *seeds)
+	for i := range seedList {
+		seedList[i] = uint64(i)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(w, "\nobjective: %s\noptimum: %s M=%.4f\n", p.Objective(false),
+			p.Optimum.Arch, p.Optimum.M)
+		for _, pr := range profs {
+			for _, st := range profileStrategies[pr.Name] {
+				if *only != "" && !slices.Contains(split(*only), st) {
+					continue
+				}
+				o := bench.Options{Strategy: st, Profile: pr, Budget: bench.Budget{Trials: *trials}}
+				start := time.Now()
+				rs, err := bench.RunSeeds(p, o, seedList, *workers)
+				if err != nil {
+					return err
+				}
+				per := time.Since(start).Nanoseconds() / int64(len(rs))
+				name := fmt.Sprintf("BenchmarkSearch/space=%s/profile=%s/strategy=%s/trials=%d",
+					p.Space.Name(), pr.Name, st, *trials)
+				for _, r := range rs {
+					c := r.Chosen
+					fmt.Fprintf(w, "%s 1 %d ns/op %.6g mfactor %.6g regret %.6g test-acc %d params\n",
+						name, per, c.M, c.Regret, c.TestAcc, c.Params)
+				}
+				fmt.Fprintf(stderr, "%s: %d seeds in %v\n", name, len(rs),
+					time.Since(start).Round(time.Millisecond))
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err := io.WriteString(stdout, buf.String())
+		return err
+	}
+	return writeAtomic(*out, buf.String())
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// writeAtomic writes data to a temporary file beside path, then renames it.
+func writeAtomic(path, data string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
