@@ -21,6 +21,11 @@ type ProblemOptions struct {
 	// Epoch whose accuracies are searched and reported; 0 means the
 	// table's largest epoch.
 	Epoch int64
+
+	// AccuracyOnly searches and scores accuracy alone (the limit of M_beta
+	// as beta tends to 0), as NAS-Bench-201's published results do; Beta
+	// is then ignored.
+	AccuracyOnly bool
 }
 
 // Problem is a table prepared for many runs: every objective value is
@@ -32,8 +37,10 @@ type Problem struct {
 	Epoch   int64
 	Column  table.Column  // accuracy searched on: Valid where the table has it, else Test
 	Seeds   []int64       // training seeds a trial draws from; empty: the table has means only
-	Optimum table.Optimum // best M_beta of the seed-mean test accuracy
+	Optimum table.Optimum // best score (M) of the seed-mean test accuracy
 	HasTime bool          // the table records train_seconds
+	// AccuracyOnly: the score is accuracy, not M_beta (see ProblemOptions).
+	AccuracyOnly bool
 
 	pmin  int64
 	slots int       // len(Seeds) + 1; slot 0 is the seed mean
@@ -58,7 +65,8 @@ func NewProblem(t *table.Table, o ProblemOptions) (*Problem, error) {
 		o.Epoch = t.MaxEpoch()
 	}
 	sp := t.Space()
-	p := &Problem{Table: t, Space: sp, Beta: o.Beta, Epoch: o.Epoch, pmin: space.PMin(sp)}
+	p := &Problem{Table: t, Space: sp, Beta: o.Beta, Epoch: o.Epoch, pmin: space.PMin(sp),
+		AccuracyOnly: o.AccuracyOnly}
 	if t.HasValid() {
 		p.Column = table.Valid
 	}
@@ -67,12 +75,6 @@ func NewProblem(t *table.Table, o ProblemOptions) (*Problem, error) {
 			p.Seeds = append(p.Seeds, s)
 		}
 	}
-	opt, err := t.Best(p.Beta, table.Test, p.Epoch)
-	if err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
-	}
-	p.Optimum = opt
-
 	// Look every (architecture, seed) up once.
 	n := sp.Len()
 	p.slots = len(p.Seeds) + 1
@@ -98,7 +100,7 @@ func NewProblem(t *table.Table, o ProblemOptions) (*Problem, error) {
 				continue
 			}
 			if a := e.Accuracy(p.Column); !math.IsNaN(a) {
-				p.obj[k] = metric.MBeta(a, s, p.Beta)
+				p.obj[k] = p.score(a, s)
 			}
 			p.secs[k] = e.TrainSeconds
 			if !math.IsNaN(e.TrainSeconds) {
@@ -106,11 +108,34 @@ func NewProblem(t *table.Table, o ProblemOptions) (*Problem, error) {
 			}
 			if slot == 0 {
 				p.test[i] = e.TestAcc
-				p.final[i] = metric.MBeta(e.TestAcc, s, p.Beta)
+				p.final[i] = p.score(e.TestAcc, s)
 			}
 		}
 	}
+
+	// The optimum: the best score of the seed-mean test accuracy, ties to
+	// the smaller index.
+	best := -1
+	for i, m := range p.final {
+		if !math.IsNaN(m) && (best < 0 || m > p.final[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil, fmt.Errorf("bench: table of %s has no seed-mean test accuracy at epoch %d",
+			sp.Name(), p.Epoch)
+	}
+	p.Optimum = table.Optimum{Index: best, Arch: sp.String(sp.Arch(best)),
+		Accuracy: p.test[best], Params: t.Params(best), M: p.final[best]}
 	return p, nil
+}
+
+// score is M_beta of accuracy a and size efficiency s, or a alone.
+func (p *Problem) score(a, s float64) float64 {
+	if p.AccuracyOnly {
+		return a
+	}
+	return metric.MBeta(a, s, p.Beta)
 }
 
 // Objective describes what a run on p maximises.
@@ -121,6 +146,9 @@ func (p *Problem) Objective(seedMean bool) string {
 		obs = "seed mean per trial (the table holds only means)"
 	case seedMean:
 		obs = "seed mean per trial"
+	}
+	if p.AccuracyOnly {
+		return fmt.Sprintf("%s alone, epoch %d, %s", p.Column, p.Epoch, obs)
 	}
 	return fmt.Sprintf("M_beta(%s), beta %g, epoch %d, %s", p.Column, p.Beta, p.Epoch, obs)
 }
@@ -167,7 +195,7 @@ type Chosen struct {
 	Value   float64 // its observed objective
 	TestAcc float64 // seed-mean test accuracy
 	Params  int64
-	M       float64 // M_beta of TestAcc
+	M       float64 // score of TestAcc: M_beta, or TestAcc itself with AccuracyOnly
 	Regret  float64 // Problem.Optimum.M - M
 }
 
