@@ -2,12 +2,16 @@ package bench
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mfbench/mfbench/strategies"
+	"github.com/mfbench/mfbench/table"
 )
 
 // paper lists the strategies of each profile that the benchmarks run: the
@@ -70,5 +74,52 @@ func BenchmarkSearch(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkTPESuggestion times mfbench's TPE (reference profile: Optuna's
+// TPESampler defaults) per suggestion, for the side-by-side with Optuna
+// (scripts/optuna_tpe.py). Each iteration is one seed's 50-trial run on
+// one goroutine, observing as Run does; ns/suggestion is the mean time of
+// Ask, and mfactor the mean M of the chosen architecture.
+func BenchmarkTPESuggestion(b *testing.B) {
+	for _, sp := range []string{"nas-bench-macro", "nas-bench-201"} {
+		b.Run("space="+sp+"/trials=50", func(b *testing.B) {
+			p := problem(b, sp)
+			var asking time.Duration
+			sumM := 0.0
+			for i := range b.N {
+				srng := rand.New(rand.NewPCG(uint64(i), 0x5eed5))
+				orng := rand.New(rand.NewPCG(uint64(i), 0x0b5e7))
+				s, err := strategies.NewTPE(p.Space.Dims(), srng, strategies.Reference.TPE)
+				if err != nil {
+					b.Fatal(err)
+				}
+				best, bestIdx := math.Inf(-1), -1
+				for range 50 {
+					t0 := time.Now()
+					a, err := s.Ask()
+					asking += time.Since(t0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					idx, _ := p.Space.Index(a)
+					seed := int64(table.MeanSeed)
+					if len(p.Seeds) > 0 {
+						seed = p.Seeds[orng.IntN(len(p.Seeds))]
+					}
+					v := p.Value(idx, seed)
+					if v > best {
+						best, bestIdx = v, idx
+					}
+					if err := s.Tell(a, v); err != nil {
+						b.Fatal(err)
+					}
+				}
+				sumM += p.Score(bestIdx)
+			}
+			b.ReportMetric(float64(asking.Nanoseconds())/float64(50*b.N), "ns/suggestion")
+			b.ReportMetric(sumM/float64(b.N), "mfactor")
+		})
 	}
 }

@@ -302,3 +302,30 @@ func Run(p *Problem, o Options) (*Result, error) {
 	}
 	return r, nil
 }
+
+// Value returns the objective a trial of the architecture with the given
+// index observes for training seed seed (table.MeanSeed for the mean), or
+// NaN when the table cannot answer it.
+func (p *Problem) Value(index int, seed int64) float64 {
+	if index < 0 || index >= p.Space.Len() {
+		return math.NaN()
+	}
+	if seed == table.MeanSeed {
+		return p.obj[index*p.slots]
+	}
+	for i, s := range p.Seeds {
+		if s == seed {
+			return p.obj[index*p.slots+1+i]
+		}
+	}
+	return math.NaN()
+}
+
+// Score returns the score of the seed-mean test accuracy of the
+// architecture with the given index (what Chosen.M reports), or NaN.
+func (p *Problem) Score(index int) float64 {
+	if index < 0 || index >= p.Space.Len() {
+		return math.NaN()
+	}
+	return p.final[index]
+}

@@ -154,8 +154,7 @@ func (n *lstmNet) backward(c *lstmCache, dh []float64, grad, dproj []float64, w 
 		hPrev := c.h[s*H : (s+1)*H]
 		clear(dhPrev)
 		for j, v := range dz {
-			axpy(v, hPrev, gwhh[j*H:(j+1)*H])
-			axpy(v, whh[j*H:(j+1)*H], dhPrev)
+			axpy2(v, hPrev, gwhh[j*H:(j+1)*H], whh[j*H:(j+1)*H], dhPrev)
 		}
 		copy(dh, dhPrev)
 	}
@@ -214,5 +213,26 @@ func axpy(alpha float64, x, y []float64) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] += alpha * v
+	}
+}
+
+// axpy2 adds alpha*x to y and alpha*u to w in one pass (len(x) elements).
+func axpy2(alpha float64, x, y, u, w []float64) {
+	n := len(x)
+	y, u, w = y[:n], u[:n], w[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		y[i] += alpha * x[i]
+		y[i+1] += alpha * x[i+1]
+		y[i+2] += alpha * x[i+2]
+		y[i+3] += alpha * x[i+3]
+		w[i] += alpha * u[i]
+		w[i+1] += alpha * u[i+1]
+		w[i+2] += alpha * u[i+2]
+		w[i+3] += alpha * u[i+3]
+	}
+	for ; i < n; i++ {
+		y[i] += alpha * x[i]
+		w[i] += alpha * u[i]
 	}
 }

@@ -27,6 +27,9 @@
 //	-testdata DIR   where NAME.parquet tables are (default testdata)
 //	-o FILE         write to FILE atomically instead of stdout
 //	-workers N      goroutines (default GOMAXPROCS); results do not depend on it
+//	-dump SPACE     instead of running, write SPACE's objective as CSV (index, choices,
+//	                score of the seed-mean test accuracy, value per training seed or the
+//	                mean) for other tools, such as scripts/optuna_tpe.py
 //
 // # Example
 //
@@ -85,6 +88,7 @@ func run(stdout, stderr io.Writer, args []string) error {
 	testdata := fs.String("testdata", "testdata", "folder of NAME.parquet tables")
 	out := fs.String("o", "", "output file (default stdout)")
 	workers := fs.Int("workers", 0, "goroutines (default GOMAXPROCS)")
+	dump := fs.String("dump", "", "write this space's objective as CSV and exit")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -97,6 +101,9 @@ func run(stdout, stderr io.Writer, args []string) error {
 
 	// Resolve spaces, profiles and strategies before running anything.
 	names := split(*spaces)
+	if *dump != "" {
+		names = []string{*dump}
+	}
 	if len(names) == 0 {
 		names = []string{"nas-bench-macro", "nas-bench-201"}
 		if _, err := os.Stat(filepath.Join(*testdata, "resnet.parquet")); err == nil {
@@ -130,6 +137,10 @@ func run(stdout, stderr io.Writer, args []string) error {
 	// Write to a buffer, then to stdout or atomically to -o.
 	var buf strings.Builder
 	w := bufio.NewWriter(&buf)
+	if *dump != "" {
+		writeCSV(w, problems[0])
+		return finish(w, &buf, stdout, *out)
+	}
 	fmt.Fprintf(w, "goos: %s\ngoarch: %s\npkg: github.com/mfbench/mfbench/bench\n",
 		runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "seeds: %d\n", *seeds)
@@ -164,14 +175,45 @@ func run(stdout, stderr io.Writer, args []string) error {
 			}
 		}
 	}
+	return finish(w, &buf, stdout, *out)
+}
+
+func finish(w *bufio.Writer, buf *strings.Builder, stdout io.Writer, out string) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	if *out == "" {
+	if out == "" {
 		_, err := io.WriteString(stdout, buf.String())
 		return err
 	}
-	return writeAtomic(*out, buf.String())
+	return writeAtomic(out, buf.String())
+}
+
+// writeCSV writes one line per architecture the table can answer: index,
+// choices (one digit per position), score, then the value observed per
+// training seed (or, for a table of means, the mean).
+func writeCSV(w io.Writer, p *bench.Problem) {
+	seeds := p.Seeds
+	if len(seeds) == 0 {
+		seeds = []int64{table.MeanSeed}
+	}
+	fmt.Fprintf(w, "# space=%s dims=%v objective=%s optimum=%d\n", p.Space.Name(),
+		p.Space.Dims(), p.Objective(false), p.Optimum.Index)
+	for i := range p.Space.Len() {
+		sc := p.Score(i)
+		if sc != sc {
+			continue
+		}
+		var b strings.Builder
+		for _, c := range p.Space.Arch(i) {
+			fmt.Fprint(&b, c)
+		}
+		fmt.Fprintf(w, "%d,%s,%.17g", i, b.String(), sc)
+		for _, s := range seeds {
+			fmt.Fprintf(w, ",%.17g", p.Value(i, s))
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 func split(s string) []string {
