@@ -65,98 +65,165 @@ func (n *lstmNet) refresh() {
 	}
 }
 
-// lstmCache holds a forward pass over up to cap tokens.
-type lstmCache struct {
-	T      int
-	tokens []int
-	gates  []float64 // T*4H activations: i, f, g, o
-	c, tc  []float64 // T*H cell state and its tanh
-	h      []float64 // (T+1)*H hidden states; h[0] is the zero start
-	cPrev0 []float64 // H zeros
+// lstmTrie evaluates the LSTM on many token sequences at once. All
+// sequences start from the zero state, so sequences with a common prefix
+// share its states: each distinct prefix is one node, computed once, and
+// its gradient gathers the contributions of every sequence through it.
+// Nodes are stored parents first.
+type lstmTrie struct {
+	net    *lstmNet
+	n      int     // nodes in use
+	done   int     // nodes whose forward pass is computed
+	parent []int32 // -1 for a first token
+	token  []int32
+	child  []int32 // n*V: the node for (node, next token), -1 if none
+	roots  []int32 // V: the node of each first token, -1 if none
+
+	gates, c, tc, h []float64 // per node: 4H activations (i, f, g, o), H, H, H
+	dh, dc          []float64 // per node: gradient accumulators
 }
 
-func (n *lstmNet) newCache(capT int) *lstmCache {
-	H := n.H
-	return &lstmCache{
-		gates: make([]float64, capT*4*H), c: make([]float64, capT*H),
-		tc: make([]float64, capT*H), h: make([]float64, (capT+1)*H),
-		cPrev0: make([]float64, H),
+func (n *lstmNet) newTrie() *lstmTrie {
+	t := &lstmTrie{net: n, roots: make([]int32, n.V)}
+	t.reset()
+	return t
+}
+
+// reset empties the trie (keeping its memory), for new sequences or new
+// parameters.
+func (t *lstmTrie) reset() {
+	t.n, t.done = 0, 0
+	for i := range t.roots {
+		t.roots[i] = -1
 	}
 }
 
-// forward runs the LSTM over tokens from a zero state and returns the
-// last hidden state (a view into the cache).
-func (n *lstmNet) forward(tokens []int, c *lstmCache) []float64 {
-	H, H4 := n.H, 4*n.H
-	c.T = len(tokens)
-	c.tokens = tokens
-	whh := n.theta[n.whh : n.whh+H4*H]
-	for s, tok := range tokens {
-		hPrev := c.h[s*H : (s+1)*H]
-		cPrev := c.cPrev0
-		if s > 0 {
-			cPrev = c.c[(s-1)*H : s*H]
+// add returns the node at the end of tokens, creating missing nodes.
+func (t *lstmTrie) add(tokens []int) int {
+	V := t.net.V
+	cur := int32(-1)
+	for _, tok := range tokens {
+		next := t.roots[tok]
+		if cur >= 0 {
+			next = t.child[int(cur)*V+tok]
 		}
-		z := c.gates[s*H4 : (s+1)*H4]
+		if next < 0 {
+			next = int32(t.n)
+			t.n++
+			if t.n > len(t.parent) {
+				t.grow(2*t.n + 16)
+			}
+			t.parent[next], t.token[next] = cur, int32(tok)
+			for v := range V {
+				t.child[int(next)*V+v] = -1
+			}
+			if cur >= 0 {
+				t.child[int(cur)*V+tok] = next
+			} else {
+				t.roots[tok] = next
+			}
+		}
+		cur = next
+	}
+	return int(cur)
+}
+
+func (t *lstmTrie) grow(n int) {
+	V, H := t.net.V, t.net.H
+	ext := func(s []float64, k int) []float64 { return append(s, make([]float64, n*k-len(s))...) }
+	t.parent = append(t.parent, make([]int32, n-len(t.parent))...)
+	t.token = append(t.token, make([]int32, n-len(t.token))...)
+	t.child = append(t.child, make([]int32, n*V-len(t.child))...)
+	t.gates = ext(t.gates, 4*H)
+	t.c, t.tc, t.h = ext(t.c, H), ext(t.tc, H), ext(t.h, H)
+	t.dh, t.dc = ext(t.dh, H), ext(t.dc, H)
+}
+
+// hidden returns the hidden state of node i (after forward).
+func (t *lstmTrie) hidden(i int) []float64 { return t.h[i*t.net.H : (i+1)*t.net.H] }
+
+// forward computes the nodes added since the last forward.
+func (t *lstmTrie) forward() {
+	n := t.net
+	H, H4 := n.H, 4*n.H
+	whh := n.theta[n.whh : n.whh+H4*H]
+	for i := t.done; i < t.n; i++ {
+		z := t.gates[i*H4 : (i+1)*H4]
+		tok := int(t.token[i])
 		copy(z, n.proj[tok*H4:(tok+1)*H4])
-		if s > 0 {
+		var cPrev []float64
+		if p := int(t.parent[i]); p >= 0 {
+			hPrev := t.h[p*H : (p+1)*H]
 			for j := range H4 {
 				z[j] += dot(whh[j*H:(j+1)*H], hPrev)
 			}
+			cPrev = t.c[p*H : (p+1)*H]
 		}
-		cs, tcs, hs := c.c[s*H:(s+1)*H], c.tc[s*H:(s+1)*H], c.h[(s+1)*H:(s+2)*H]
+		cs, tcs, hs := t.c[i*H:(i+1)*H], t.tc[i*H:(i+1)*H], t.h[i*H:(i+1)*H]
 		for k := range H {
-			i, f := sigmoid(z[k]), sigmoid(z[H+k])
-			g, o := math.Tanh(z[2*H+k]), sigmoid(z[3*H+k])
-			z[k], z[H+k], z[2*H+k], z[3*H+k] = i, f, g, o
-			cs[k] = f*cPrev[k] + i*g
+			ig, fg := sigmoid(z[k]), sigmoid(z[H+k])
+			gg, og := math.Tanh(z[2*H+k]), sigmoid(z[3*H+k])
+			z[k], z[H+k], z[2*H+k], z[3*H+k] = ig, fg, gg, og
+			cs[k] = ig * gg
+			if cPrev != nil {
+				cs[k] += fg * cPrev[k]
+			}
 			tcs[k] = math.Tanh(cs[k])
-			hs[k] = o * tcs[k]
+			hs[k] = og * tcs[k]
 		}
 	}
-	return c.h[c.T*H : (c.T+1)*H]
+	t.done = t.n
+	clear(t.dh[:t.n*H])
+	clear(t.dc[:t.n*H])
 }
 
-// backward accumulates into grad the gradient of a loss whose derivative
-// with respect to the last hidden state is dh (overwritten). Gradients of
-// the input projections are summed per token into dproj; call
-// finishGrad once per batch to turn them into embedding, input weight and
-// bias gradients.
-func (n *lstmNet) backward(c *lstmCache, dh []float64, grad, dproj []float64, w *lstmWork) {
+// dhidden returns the gradient accumulator of node i's hidden state; add
+// the loss's gradient there before backward.
+func (t *lstmTrie) dhidden(i int) []float64 { return t.dh[i*t.net.H : (i+1)*t.net.H] }
+
+// backward propagates the gradients gathered in the nodes' accumulators
+// to the parameters: Whh into grad, the input projections summed per token
+// into dproj (see finishGrad).
+func (t *lstmTrie) backward(grad, dproj []float64, w *lstmWork) {
+	n := t.net
 	H, H4 := n.H, 4*n.H
 	whh := n.theta[n.whh : n.whh+H4*H]
 	gwhh := grad[n.whh : n.whh+H4*H]
-	dc, dz, dhPrev := w.dc, w.dz, w.dhPrev
-	clear(dc)
-	for s := c.T - 1; s >= 0; s-- {
-		z := c.gates[s*H4 : (s+1)*H4]
-		tcs := c.tc[s*H : (s+1)*H]
-		cPrev := c.cPrev0
-		if s > 0 {
-			cPrev = c.c[(s-1)*H : s*H]
+	dz := w.dz
+	for i := t.n - 1; i >= 0; i-- {
+		z := t.gates[i*H4 : (i+1)*H4]
+		tcs := t.tc[i*H : (i+1)*H]
+		dh, dc := t.dh[i*H:(i+1)*H], t.dc[i*H:(i+1)*H]
+		p := int(t.parent[i])
+		var cPrev, dcPrev []float64
+		if p >= 0 {
+			cPrev, dcPrev = t.c[p*H:(p+1)*H], t.dc[p*H:(p+1)*H]
 		}
 		for k := range H {
-			i, f, g, o := z[k], z[H+k], z[2*H+k], z[3*H+k]
-			dct := dc[k] + dh[k]*o*(1-tcs[k]*tcs[k])
-			dz[k] = dct * g * i * (1 - i)
-			dz[H+k] = dct * cPrev[k] * f * (1 - f)
-			dz[2*H+k] = dct * i * (1 - g*g)
-			dz[3*H+k] = dh[k] * tcs[k] * o * (1 - o)
-			dc[k] = dct * f
+			ig, fg, gg, og := z[k], z[H+k], z[2*H+k], z[3*H+k]
+			dct := dc[k] + dh[k]*og*(1-tcs[k]*tcs[k])
+			dz[k] = dct * gg * ig * (1 - ig)
+			dz[2*H+k] = dct * ig * (1 - gg*gg)
+			dz[3*H+k] = dh[k] * tcs[k] * og * (1 - og)
+			if p >= 0 {
+				dz[H+k] = dct * cPrev[k] * fg * (1 - fg)
+				dcPrev[k] += dct * fg
+			} else {
+				dz[H+k] = 0
+			}
 		}
-		dp := dproj[c.tokens[s]*H4 : (c.tokens[s]+1)*H4]
+		tok := int(t.token[i])
+		dp := dproj[tok*H4 : (tok+1)*H4]
 		for j, v := range dz {
 			dp[j] += v
 		}
-		if s == 0 {
-			break // h[0] is the constant zero state
+		if p < 0 {
+			continue // the zero start state has no parameters
 		}
-		hPrev := c.h[s*H : (s+1)*H]
-		clear(dhPrev)
+		hPrev, dhPrev := t.h[p*H:(p+1)*H], t.dh[p*H:(p+1)*H]
 		for j, v := range dz {
 			axpy2(v, hPrev, gwhh[j*H:(j+1)*H], whh[j*H:(j+1)*H], dhPrev)
 		}
-		copy(dh, dhPrev)
 	}
 }
 
@@ -182,12 +249,9 @@ func (n *lstmNet) finishGrad(grad, dproj []float64) {
 }
 
 // lstmWork is scratch space for backward.
-type lstmWork struct{ dc, dz, dhPrev []float64 }
+type lstmWork struct{ dz []float64 }
 
-func (n *lstmNet) newWork() *lstmWork {
-	return &lstmWork{dc: make([]float64, n.H), dz: make([]float64, 4*n.H),
-		dhPrev: make([]float64, n.H)}
-}
+func (n *lstmNet) newWork() *lstmWork { return &lstmWork{dz: make([]float64, 4*n.H)} }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 

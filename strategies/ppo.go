@@ -58,13 +58,13 @@ type ppo struct {
 	rewards  []float64
 
 	// scratch
-	cache   *lstmCache
+	trie    *lstmTrie
+	nodes   []int
 	work    *lstmWork
 	tokens  []int
 	grad    []float64
 	dproj   []float64
 	probs   []float64
-	dh      []float64
 	samples []ppoSample
 }
 
@@ -119,9 +119,8 @@ func newPPOCore(dims []int, rng *rand.Rand, s PPOSettings) *ppo {
 	net := newLSTMNet(a+1, s.Hidden, a, rng)
 	return &ppo{
 		dims: dims, rng: rng, s: s, net: net, opt: newAdam(net.n, s.LR),
-		cache: net.newCache(len(dims) + 1), work: net.newWork(),
+		trie: net.newTrie(), work: net.newWork(),
 		grad: make([]float64, net.n), dproj: make([]float64, len(net.proj)),
-		dh: make([]float64, s.Hidden),
 	}
 }
 
@@ -160,9 +159,11 @@ func (p *ppo) heads(h []float64, t int) ([]float64, float64) {
 
 func (p *ppo) ask() ([]int, error) {
 	a := make([]int, len(p.dims))
+	p.trie.reset()
 	for t := range p.dims {
-		h := p.net.forward(p.stepTokens(a, t), p.cache)
-		probs, _ := p.heads(h, t)
+		leaf := p.trie.add(p.stepTokens(a, t))
+		p.trie.forward()
+		probs, _ := p.heads(p.trie.hidden(leaf), t)
 		a[t] = categorical(probs, p.rng)
 	}
 	return a, nil
@@ -182,11 +183,18 @@ func (p *ppo) update() {
 	n := len(p.dims)
 	p.samples = p.samples[:0]
 	values := make([]float64, n)
+	p.trie.reset()
+	p.nodes = p.nodes[:0]
+	for _, acts := range p.episodes {
+		for t := range n {
+			p.nodes = append(p.nodes, p.trie.add(p.stepTokens(acts, t)))
+		}
+	}
+	p.trie.forward()
 	for e, acts := range p.episodes {
 		first := len(p.samples)
 		for t := range n {
-			h := p.net.forward(p.stepTokens(acts, t), p.cache)
-			probs, v := p.heads(h, t)
+			probs, v := p.heads(p.trie.hidden(p.nodes[e*n+t]), t)
 			values[t] = v
 			p.samples = append(p.samples, ppoSample{e: e, t: t, logpOld: math.Log(probs[acts[t]])})
 		}
@@ -249,10 +257,19 @@ func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
 		std = math.Sqrt(sq / (B - 1))
 	}
 
-	loss := 0.0
+	// All the minibatch's sequences in one trie.
+	p.trie.reset()
+	p.nodes = p.nodes[:0]
 	for _, b := range batch {
+		p.nodes = append(p.nodes, p.trie.add(p.stepTokens(p.episodes[b.e], b.t)))
+	}
+	p.trie.forward()
+
+	loss := 0.0
+	for bi, b := range batch {
 		acts := p.episodes[b.e]
-		h := net.forward(p.stepTokens(acts, b.t), p.cache)
+		h := p.trie.hidden(p.nodes[bi])
+		dh := p.trie.dhidden(p.nodes[bi])
 		probs, v := p.heads(h, b.t)
 		a := acts[b.t]
 		adv := (b.adv - mean) / (std + 1e-8)
@@ -283,7 +300,6 @@ func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
 		gv := 2 * p.s.ValueCoef * (v - b.ret) / B
 
 		// Back through the heads to the hidden state.
-		clear(p.dh)
 		for j, q := range probs {
 			gl := -q * gLogp // d log p(a) / d l_j = [j == a] - q_j
 			if j == a {
@@ -294,14 +310,13 @@ func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
 			}
 			grad[net.ba+j] += gl
 			axpy(gl, h, grad[net.wa+j*net.H:net.wa+(j+1)*net.H])
-			axpy(gl, th[net.wa+j*net.H:net.wa+(j+1)*net.H], p.dh)
+			axpy(gl, th[net.wa+j*net.H:net.wa+(j+1)*net.H], dh)
 		}
 		grad[net.bc] += gv
 		axpy(gv, h, grad[net.wc:net.wc+net.H])
-		axpy(gv, th[net.wc:net.wc+net.H], p.dh)
-
-		net.backward(p.cache, p.dh, grad, p.dproj, p.work)
+		axpy(gv, th[net.wc:net.wc+net.H], dh)
 	}
+	p.trie.backward(grad, p.dproj, p.work)
 	net.finishGrad(grad, p.dproj)
 	return loss
 }

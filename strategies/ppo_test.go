@@ -22,7 +22,10 @@ func TestPPOGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for e, acts := range p.episodes {
 		for st := range dims {
-			h := p.net.forward(p.stepTokens(acts, st), p.cache)
+			p.trie.reset()
+			leaf := p.trie.add(p.stepTokens(acts, st))
+			p.trie.forward()
+			h := p.trie.hidden(leaf)
 			probs, _ := p.heads(h, st)
 			shift := []float64{0.05, -0.08, 0.6, -0.7}[(e+st)%4]
 			batch = append(batch, ppoSample{e: e, t: st,
