@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,6 +121,32 @@ func BenchmarkTPESuggestion(b *testing.B) {
 			}
 			b.ReportMetric(float64(asking.Nanoseconds())/float64(50*b.N), "ns/suggestion")
 			b.ReportMetric(sumM/float64(b.N), "mfactor")
+		})
+	}
+}
+
+// BenchmarkPaperMatrix times the paper's experiment: the four NNI-profile
+// strategies (random, re, tpe, ppo), 50 trials, 1,000 seeds, on one space,
+// seeds spread over GOMAXPROCS goroutines. One op is the whole matrix; the
+// sub-benchmark without ppo shows what the policy-gradient network costs.
+// Run with -benchtime=1x.
+func BenchmarkPaperMatrix(b *testing.B) {
+	seeds := make([]uint64, 1000)
+	for i := range seeds {
+		seeds[i] = uint64(i)
+	}
+	for _, set := range [][]string{{"random", "re", "tpe", "ppo"}, {"random", "re", "tpe"}} {
+		name := fmt.Sprintf("space=nas-bench-macro/strategies=%s/seeds=1000", strings.Join(set, "+"))
+		b.Run(name, func(b *testing.B) {
+			p := problem(b, "nas-bench-macro")
+			for b.Loop() {
+				for _, st := range set {
+					o := Options{Strategy: st, Profile: strategies.NNI, Budget: Budget{Trials: 50}}
+					if _, err := RunSeeds(p, o, seeds, 0); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
 		})
 	}
 }

@@ -154,8 +154,8 @@ func (t *lstmTrie) forward() {
 		var cPrev []float64
 		if p := int(t.parent[i]); p >= 0 {
 			hPrev := t.h[p*H : (p+1)*H]
-			for j := range H4 {
-				z[j] += dot(whh[j*H:(j+1)*H], hPrev)
+			for j := 0; j < H4; j += 4 {
+				matvec4(whh[j*H:(j+4)*H], hPrev, z[j:j+4])
 			}
 			cPrev = t.c[p*H : (p+1)*H]
 		}
@@ -221,8 +221,8 @@ func (t *lstmTrie) backward(grad, dproj []float64, w *lstmWork) {
 			continue // the zero start state has no parameters
 		}
 		hPrev, dhPrev := t.h[p*H:(p+1)*H], t.dh[p*H:(p+1)*H]
-		for j, v := range dz {
-			axpy2(v, hPrev, gwhh[j*H:(j+1)*H], whh[j*H:(j+1)*H], dhPrev)
+		for j := 0; j < H4; j += 4 {
+			outer4(dz[j:j+4], hPrev, gwhh[j*H:(j+4)*H], whh[j*H:(j+4)*H], dhPrev)
 		}
 	}
 }
@@ -280,23 +280,50 @@ func axpy(alpha float64, x, y []float64) {
 	}
 }
 
-// axpy2 adds alpha*x to y and alpha*u to w in one pass (len(x) elements).
-func axpy2(alpha float64, x, y, u, w []float64) {
+// matvec4 adds to z[0:4] the products of the four rows of w (each
+// len(x) long, stored one after another) with x.
+func matvec4(w, x, z []float64) {
 	n := len(x)
-	y, u, w = y[:n], u[:n], w[:n]
-	i := 0
-	for ; i+4 <= n; i += 4 {
-		y[i] += alpha * x[i]
-		y[i+1] += alpha * x[i+1]
-		y[i+2] += alpha * x[i+2]
-		y[i+3] += alpha * x[i+3]
-		w[i] += alpha * u[i]
-		w[i+1] += alpha * u[i+1]
-		w[i+2] += alpha * u[i+2]
-		w[i+3] += alpha * u[i+3]
+	r0, r1, r2, r3 := w[:n], w[n:2*n], w[2*n:3*n], w[3*n:4*n]
+	var a0, a1, a2, a3, b0, b1, b2, b3 float64
+	k := 0
+	for ; k+2 <= n; k += 2 {
+		x0, x1 := x[k], x[k+1]
+		a0 += r0[k] * x0
+		a1 += r1[k] * x0
+		a2 += r2[k] * x0
+		a3 += r3[k] * x0
+		b0 += r0[k+1] * x1
+		b1 += r1[k+1] * x1
+		b2 += r2[k+1] * x1
+		b3 += r3[k+1] * x1
 	}
-	for ; i < n; i++ {
-		y[i] += alpha * x[i]
-		w[i] += alpha * u[i]
+	for ; k < n; k++ {
+		a0 += r0[k] * x[k]
+		a1 += r1[k] * x[k]
+		a2 += r2[k] * x[k]
+		a3 += r3[k] * x[k]
+	}
+	z = z[:4]
+	z[0] += a0 + b0
+	z[1] += a1 + b1
+	z[2] += a2 + b2
+	z[3] += a3 + b3
+}
+
+// outer4 is the backward of matvec4 for four rows: it adds v[r]*x to row r
+// of g, and the sum over r of v[r] times row r of w to dx.
+func outer4(v, x, g, w, dx []float64) {
+	n := len(x)
+	v0, v1, v2, v3 := v[0], v[1], v[2], v[3]
+	g0, g1, g2, g3 := g[:n], g[n:2*n], g[2*n:3*n], g[3*n:4*n]
+	w0, w1, w2, w3 := w[:n], w[n:2*n], w[2*n:3*n], w[3*n:4*n]
+	dx = dx[:n]
+	for k, xk := range x {
+		g0[k] += v0 * xk
+		g1[k] += v1 * xk
+		g2[k] += v2 * xk
+		g3[k] += v3 * xk
+		dx[k] += v0*w0[k] + v1*w1[k] + v2*w2[k] + v3*w3[k]
 	}
 }
