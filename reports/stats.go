@@ -84,8 +84,8 @@ type Comparison struct {
 	NA, NB int
 
 	// P is the p-value of the hypothesis that both samples come from one distribution
-	// (benchmath.AssumeNothing.Compare). It is 1, not NaN, when every value of both samples
-	// is the same. PHolm is P adjusted for all comparisons of the same group (Holm 1979).
+	// (benchmath.AssumeNothing.Compare), capped at 1 (with ties the doubled exact tail can
+	// pass 1). It is 1, not NaN, when every value of both samples is the same. PHolm is P adjusted for all comparisons of the same group (Holm 1979).
 	P, PHolm float64
 
 	// A12 is the probability that a run of A beats a run of B, ties counted half:
@@ -119,13 +119,26 @@ func Compare(nameA string, a []float64, nameB string, b []float64) (Comparison, 
 	} else if math.IsNaN(c.P) {
 		c.P = 1
 		c.Notes = append(c.Notes, "the U test failed: p set to 1")
+	} else if c.P > 1 {
+		// With ties, doubling the exact one-sided tail can pass 1; a p-value cannot.
+		c.P = 1
 	}
-	if len(a) < 4 && len(b) < 4 {
-		c.Notes = append(c.Notes,
-			"too few runs to reach p < 0.05 whatever the values (need >= 4 per side)")
+	if mp := MinP(len(a), len(b)); mp >= benchmath.DefaultThresholds.CompareAlpha {
+		c.Notes = append(c.Notes, fmt.Sprintf("n = %d + %d: p cannot fall below %.2g whatever "+
+			"the values", len(a), len(b), mp))
 	}
 	c.PHolm = c.P
 	return c, nil
+}
+
+// MinP is the smallest two-sided p-value the exact Mann-Whitney U test can give samples
+// of sizes n1 and n2 (complete separation, no ties): 2 / C(n1 + n2, n1), at most 1.
+func MinP(n1, n2 int) float64 {
+	c := 1.0 // C(n1 + n2, n1), built up as a product of ratios
+	for i := 1; i <= n1; i++ {
+		c = c * float64(n2+i) / float64(i)
+	}
+	return min(1, 2/c)
 }
 
 // A12 is the Vargha-Delaney effect size of sample a over sample b:

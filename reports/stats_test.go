@@ -80,6 +80,10 @@ func TestCompare(t *testing.T) {
 		{"single", []float64{0.7}, []float64{0.7}, 1, 0.5},
 		// A12 with ties: 1 vs {2,3,3}: 0; 2 vs {2,3,3}: 1/2 (twice): 1/9.
 		{"ties", []float64{1, 2, 2}, []float64{2, 3, 3}, math.NaN(), 1.0 / 9},
+		// b = {1} is one of the 5 values {1, 1, 1, 1, 0}; U_a = 1.5 when b = 1 (4/5) and 4
+		// when b = 0 (1/5): both are at least 0.5 from the mean 2, so p = 1 (the doubled
+		// tail is 1.6 before the cap). A12 = 1.5/4.
+		{"tiesCap", []float64{1, 1, 1, 0}, []float64{1}, 1, 0.375},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -107,6 +111,18 @@ func TestCompare(t *testing.T) {
 	r, _ := Compare("a", []float64{0.7, 0.7}, "b", []float64{0.7})
 	if !slices.Contains(r.Notes, "all values equal on both sides: p = 1") {
 		t.Errorf("equal samples: notes %q", r.Notes)
+	}
+}
+
+func TestMinP(t *testing.T) {
+	// 2 / C(6,3) = 0.1; 2 / C(8,4) = 2/70; 2 / C(5,1) = 0.4; one each: 2/2 = 1.
+	for _, c := range []struct {
+		n1, n2 int
+		want   float64
+	}{{3, 3, 0.1}, {4, 4, 2.0 / 70}, {4, 1, 0.4}, {1, 4, 0.4}, {1, 1, 1}, {0, 3, 1}} {
+		if got := MinP(c.n1, c.n2); !near(got, c.want, 1e-12) {
+			t.Errorf("MinP(%d, %d) = %v, want %v", c.n1, c.n2, got, c.want)
+		}
 	}
 }
 

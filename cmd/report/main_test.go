@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRun builds a small report from the shipped NAS-Bench-Macro table: 3 seeds, ppo 2.
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	err := run(&out, &errb, []string{"-out", dir, "-seeds", "3", "-seeds-for", "ppo=2",
+		"-trials", "10", "-tables", "../../testdata/nas-bench-macro.parquet",
+		"../../reports/testdata/bench-old.txt"})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "(report.md, index.html, 8 figures, 5 CSV files)") {
+		t.Errorf("stdout %q", out.String())
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"## nas-bench-macro, nni profile",
+		"## nas-bench-macro, reference profile",
+		"ppo ran 2 seeds, not 3 (-seeds-for).",
+		"**Stand-in:**",
+		"experiment `nas-bench-macro-nni` (profile `nni`, 10 trials)",
+		"| random | 0.75 | 0.6799 | 401498 | 0.6786 | 0.6793 | no |",
+		"`11100000`, accuracy 0.8392, 454666 params, M = 0.8461",
+		"### space=toy profile=nni trials=3",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	for _, f := range []string{"index.html", "summary.csv", "curves.csv",
+		"nas-bench-macro-nni-plane.svg", "nas-bench-macro-reference-anytime.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"-seeds", "0"},
+		{"-beta", "-1"},
+		{"-profiles", "nas"},
+		{"-seeds-for", "ppo"},
+		{"-nosuchflag"},
+	} {
+		err := run(io.Discard, io.Discard, args)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("%q: err = %v, want a usage error", args, err)
+		}
+	}
+	err := run(io.Discard, io.Discard, []string{"-out", t.TempDir(), "no-such-file.txt"})
+	if err == nil || errors.Is(err, errUsage) || !strings.Contains(err.Error(), "no-such-file") {
+		t.Errorf("missing bench file: err = %v", err)
+	}
+}
+
+// TestDocFlags checks that the package doc lists every flag, and no other.
+func TestDocFlags(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(src), "package main")
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, err := parseInto(fs, nil); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		n++
+		if !strings.Contains(doc, "//\t-"+f.Name+" ") {
+			t.Errorf("doc lacks -%s", f.Name)
+		}
+	})
+	if got := strings.Count(doc, "//\t-"); got != n {
+		t.Errorf("doc lists %d flags, the command has %d", got, n)
+	}
+}

@@ -1,0 +1,124 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// BenchKey identifies one benchmark configuration by the key=value parts of its name
+// (BenchmarkSearch/space=nas-bench-macro/profile=nni/strategy=re/trials=50). Parts the
+// scheme does not know are kept, joined by "/", in Other.
+type BenchKey struct {
+	Space, Profile, Strategy string
+	Trials                   int
+	Other                    string
+}
+
+// Group is the key without its strategy: the configurations a report compares.
+func (k BenchKey) Group() BenchKey { k.Strategy = ""; return k }
+
+// String names the group part of the key, as a heading.
+func (k BenchKey) String() string {
+	var parts []string
+	add := func(key, v string) {
+		if v != "" {
+			parts = append(parts, key+"="+v)
+		}
+	}
+	add("space", k.Space)
+	add("profile", k.Profile)
+	add("strategy", k.Strategy)
+	if k.Trials > 0 {
+		add("trials", strconv.Itoa(k.Trials))
+	}
+	add("other", k.Other)
+	return strings.Join(parts, " ")
+}
+
+// BenchInput is one file of `go test -bench` output: for each configuration, each
+// metric's values, one per result line (a line of BenchmarkSearch is already a mean over
+// b.N seeds, so -count=k gives k values).
+type BenchInput struct {
+	Name     string
+	Keys     []BenchKey                        // in first-seen order
+	Samples  map[BenchKey]map[string][]float64 // unit -> values in file order
+	Warnings []string                          // lines that were skipped, and why
+}
+
+// ReadBench reads benchmark results in the Go benchmark format (golang.org/x/perf/benchfmt)
+// from r; name labels the input in the report. Lines the format cannot parse, and results
+// whose name has no strategy= part, are recorded as warnings and skipped, not fatal; only a
+// read error of r is returned as an error.
+func ReadBench(r io.Reader, name string) (*BenchInput, error) {
+	in := &BenchInput{Name: name, Samples: map[BenchKey]map[string][]float64{}}
+	br := benchfmt.NewReader(r, name)
+	for br.Scan() {
+		switch rec := br.Result().(type) {
+		case *benchfmt.SyntaxError:
+			in.Warnings = append(in.Warnings, rec.Error())
+		case *benchfmt.Result:
+			k, ok := parseBenchName(rec.Name)
+			if !ok {
+				file, line := rec.Pos()
+				in.Warnings = append(in.Warnings, fmt.Sprintf("%s:%d: %s: no strategy= in the "+
+					"name, skipped", file, line, rec.Name))
+				continue
+			}
+			m := in.Samples[k]
+			if m == nil {
+				m = map[string][]float64{}
+				in.Samples[k] = m
+				in.Keys = append(in.Keys, k)
+			}
+			for _, v := range rec.Values {
+				unit := strings.TrimSuffix(v.Unit, "/op")
+				if v.Unit == "ns/op" || v.Unit == "sec/op" {
+					unit = v.Unit
+				}
+				m[unit] = append(m[unit], v.Value)
+			}
+		}
+	}
+	if err := br.Err(); err != nil {
+		return nil, fmt.Errorf("reading benchmark results %s: %w", name, err)
+	}
+	return in, nil
+}
+
+// parseBenchName splits a benchmark name into its key, dropping the -GOMAXPROCS suffix.
+func parseBenchName(n benchfmt.Name) (BenchKey, bool) {
+	_, parts := n.Parts()
+	var k BenchKey
+	var other []string
+	for _, p := range parts {
+		s := string(p)
+		if strings.HasPrefix(s, "-") { // GOMAXPROCS
+			continue
+		}
+		s = strings.TrimPrefix(s, "/")
+		key, val, ok := strings.Cut(s, "=")
+		switch {
+		case ok && key == "space":
+			k.Space = val
+		case ok && key == "profile":
+			k.Profile = val
+		case ok && key == "strategy":
+			k.Strategy = val
+		case ok && key == "trials":
+			t, err := strconv.Atoi(val)
+			if err != nil {
+				other = append(other, s)
+				continue
+			}
+			k.Trials = t
+		default:
+			other = append(other, s)
+		}
+	}
+	k.Other = strings.Join(other, "/")
+	return k, k.Strategy != ""
+}
