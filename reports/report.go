@@ -170,28 +170,6 @@ func (r *Report) experiment(e *Experiment) {
 	}
 	d.table(header, rows)
 
-	// Pairwise tests.
-	cs := e.Comparisons()
-	if len(cs) > 0 {
-		d.heading(3, "Pairwise rank tests")
-		adj := fmt.Sprintf("p adjusted for the %d comparisons by Holm's method", len(cs))
-		if len(cs) == 1 {
-			adj = "one comparison, so p (Holm) = p"
-		}
-		d.para("Two-sided Mann-Whitney U test on the final best M (benchstat's test), %s; "+
-			"A12 is the probability that a run of A returns a better M than a run of B (ties "+
-			"count half).", adj)
-		rows = nil
-		for _, c := range cs {
-			rows = append(rows, []string{c.A, c.B, fmt.Sprintf("%d + %d", c.NA, c.NB),
-				fmtP(c.P), fmtP(c.PHolm), fmt.Sprintf("%.3f", c.A12), EffectSize(c.A12),
-				strings.Join(c.Notes, "; ")})
-			r.addCSV("comparisons.csv", []string{e.Name, c.A, c.B, strconv.Itoa(c.NA),
-				strconv.Itoa(c.NB), g(c.P), g(c.PHolm), g(c.A12), EffectSize(c.A12)})
-		}
-		d.table([]string{"A", "B", "n", "p", "p (Holm)", "A12", "effect", "notes"}, rows)
-	}
-
 	// Figures.
 	d.heading(3, "Figures")
 	curves := e.Curves()
@@ -215,6 +193,28 @@ func (r *Report) experiment(e *Experiment) {
 	}
 	r.fig(e.Name+"-top20.svg", "The best fifth (by M) of each run's trials, pooled over "+
 		"runs: their test accuracy (left) and params (right).", top20Figure(e, stats))
+
+	// Pairwise tests.
+	cs := e.Comparisons()
+	if len(cs) > 0 {
+		d.heading(3, "Pairwise rank tests")
+		adj := fmt.Sprintf("p adjusted for the %d comparisons by Holm's method", len(cs))
+		if len(cs) == 1 {
+			adj = "one comparison, so p (Holm) = p"
+		}
+		d.para("Two-sided Mann-Whitney U test on the final best M (benchstat's test), %s; "+
+			"A12 is the probability that a run of A returns a better M than a run of B (ties "+
+			"count half).", adj)
+		rows = nil
+		for _, c := range cs {
+			rows = append(rows, []string{c.A, c.B, fmt.Sprintf("%d + %d", c.NA, c.NB),
+				fmtP(c.P), fmtP(c.PHolm), fmt.Sprintf("%.3f", c.A12), EffectSize(c.A12),
+				strings.Join(c.Notes, "; ")})
+			r.addCSV("comparisons.csv", []string{e.Name, c.A, c.B, strconv.Itoa(c.NA),
+				strconv.Itoa(c.NB), g(c.P), g(c.PHolm), g(c.A12), EffectSize(c.A12)})
+		}
+		d.table([]string{"A", "B", "n", "p", "p (Holm)", "A12", "effect", "notes"}, rows)
+	}
 
 	// Top fifth table.
 	d.heading(3, "The best fifth of each strategy's trials")
