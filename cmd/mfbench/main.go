@@ -25,7 +25,8 @@
 //	-profiles LIST  nni,reference (default both)
 //	-strategies LIST  only these strategies (default: each profile's set)
 //	-testdata DIR   where NAME.parquet tables are (default testdata)
-//	-o FILE         write to FILE atomically instead of stdout
+//	-o FILE         write to FILE atomically instead of stdout; finished blocks are
+//	                kept in FILE.partial, so a killed run started again resumes
 //	-workers N      goroutines (default GOMAXPROCS); results do not depend on it
 //	-dump SPACE     instead of running, write SPACE's objective as CSV (index, choices,
 //	                score of the seed-mean test accuracy, value per training seed or the
@@ -148,12 +149,29 @@ func run(stdout, stderr io.Writer, args []string) error {
 	for i := range seedList {
 		seedList[i] = uint64(i)
 	}
+	// With -o, finished blocks are kept in FILE.partial (rewritten
+	// atomically after each block) so that a killed run resumes there.
+	partial := ""
+	done := map[string][]string{}
+	if *out != "" {
+		partial = *out + ".partial"
+		done = readPartial(partial, *seeds)
+	}
 	for _, p := range problems {
 		fmt.Fprintf(w, "\nobjective: %s\noptimum: %s M=%.4f\n", p.Objective(false),
 			p.Optimum.Arch, p.Optimum.M)
 		for _, pr := range profs {
 			for _, st := range profileStrategies[pr.Name] {
 				if *only != "" && !slices.Contains(split(*only), st) {
+					continue
+				}
+				name := fmt.Sprintf("BenchmarkSearch/space=%s/profile=%s/strategy=%s/trials=%d",
+					p.Space.Name(), pr.Name, st, *trials)
+				if lines, ok := done[name]; ok {
+					for _, l := range lines {
+						fmt.Fprintln(w, l)
+					}
+					fmt.Fprintf(stderr, "%s: resumed from %s\n", name, partial)
 					continue
 				}
 				o := bench.Options{Strategy: st, Profile: pr, Budget: bench.Budget{Trials: *trials}}
@@ -163,8 +181,6 @@ func run(stdout, stderr io.Writer, args []string) error {
 					return err
 				}
 				per := time.Since(start).Nanoseconds() / int64(len(rs))
-				name := fmt.Sprintf("BenchmarkSearch/space=%s/profile=%s/strategy=%s/trials=%d",
-					p.Space.Name(), pr.Name, st, *trials)
 				for _, r := range rs {
 					c := r.Chosen
 					fmt.Fprintf(w, "%s 1 %d ns/op %.6g mfactor %.6g regret %.6g test-acc %d params\n",
@@ -172,10 +188,48 @@ func run(stdout, stderr io.Writer, args []string) error {
 				}
 				fmt.Fprintf(stderr, "%s: %d seeds in %v\n", name, len(rs),
 					time.Since(start).Round(time.Millisecond))
+				if partial != "" {
+					if err := w.Flush(); err != nil {
+						return err
+					}
+					if err := writeAtomic(partial, buf.String()); err != nil {
+						return err
+					}
+				}
 			}
 		}
 	}
-	return finish(w, &buf, stdout, *out)
+	if err := finish(w, &buf, stdout, *out); err != nil {
+		return err
+	}
+	if partial != "" {
+		os.Remove(partial)
+	}
+	return nil
+}
+
+// readPartial returns the result lines of each block of a partial output
+// that holds all seeds; a missing or unreadable file resumes nothing.
+func readPartial(path string, seeds int) map[string][]string {
+	done := map[string][]string{}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return done
+	}
+	if !strings.Contains(string(data), fmt.Sprintf("\nseeds: %d\n", seeds)) {
+		return done
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if name, _, ok := strings.Cut(l, " "); ok && strings.HasPrefix(name, "BenchmarkSearch/") {
+			done[name] = append(done[name], l)
+		}
+	}
+	for name, lines := range done {
+		if len(lines) != seeds {
+			delete(done, name)
+		}
+	}
+	return done
 }
 
 func finish(w *bufio.Writer, buf *strings.Builder, stdout io.Writer, out string) error {
