@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -411,4 +413,17 @@ func filled(n int, v float32) *tensors.Tensor {
 		data[i] = v
 	}
 	return tensors.FromFlatDataAndDimensions(data, n)
+}
+
+// Software describes the software that trains, for a table's metadata.
+func Software() string {
+	v := "unknown"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range info.Deps {
+			if d.Path == "github.com/gomlx/gomlx" {
+				v = d.Version
+			}
+		}
+	}
+	return fmt.Sprintf("mfbench tabulate; GoMLX %s; %s", v, runtime.Version())
 }
