@@ -4,8 +4,8 @@
 #   scripts/screenshot.sh [REPORT-DIR-OR-HTML] [OUT.png] [WIDTH] [HEIGHT]
 #
 # Defaults: out/report/index.html, docs/report.png, 1280 x 2400. Chromium loads only the
-# local file (file://), with networking features off and a fresh profile in a temporary
-# folder. The script fails (non-zero) when Chromium is missing or fails, or when the PNG
+# local file (file://): background networking off and every host name unresolvable, with a
+# fresh profile in a temporary folder. The script fails (non-zero) when Chromium is missing or fails, or when the PNG
 # is missing, is not a PNG, has other dimensions than asked, or is too small to hold the
 # report's tables and plots (a blank page compresses to a few kilobytes).
 #
@@ -38,6 +38,7 @@ trap 'rm -rf "$profile" "$tmp"' EXIT INT TERM
 if ! timeout 120 "$bin" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync \
 	--disable-extensions --hide-scrollbars --user-data-dir="$profile" \
+	--host-resolver-rules="MAP * ~NOTFOUND" \
 	--window-size="$width,$height" --screenshot="$tmp/shot.png" "file://$html" \
 	>"$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2
