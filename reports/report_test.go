@@ -269,3 +269,31 @@ func TestWrite(t *testing.T) {
 		t.Error("report.md differs from Markdown()")
 	}
 }
+
+// TestEmpty builds reports from nothing, from an experiment without runs and from one
+// whose only run has no trials (a space exhausted at once): no panic, and the report
+// says what it lacks.
+func TestEmpty(t *testing.T) {
+	for name, in := range map[string]Input{
+		"nothing": {},
+		"no runs": {Experiments: []*Experiment{{Name: "e", Budget: 5, PMin: 10}},
+			Paper: PaperPlacement{Experiment: "e"}},
+		"no trials": {Experiments: []*Experiment{{Name: "e", Budget: 5, PMin: 10,
+			Runs: []Run{{Strategy: "random"}}}}},
+	} {
+		r, err := New(in)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		md := r.Markdown()
+		if !strings.Contains(md, "## The paper's Table 1, audited and placed") {
+			t.Errorf("%s: no audit in\n%s", name, md)
+		}
+		if name == "no runs" && !strings.Contains(md, "| policy RL | ppo | 0.84 | 0.8494 | missing") {
+			t.Errorf("%s: placement of a missing strategy:\n%s", name, md)
+		}
+		if h := r.HTML(); strings.Contains(h, "NaN") || strings.Contains(h, "Inf") {
+			t.Errorf("%s: NaN in the report:\n%s", name, md)
+		}
+	}
+}

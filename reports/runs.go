@@ -244,8 +244,8 @@ func ParetoFront(ps []Point) []Point {
 	return front
 }
 
-// Validate checks that e can be reported: a name, a positive budget and P_min, and runs
-// whose values are finite. It returns the first problem found.
+// Validate checks that e can be reported: a name, a positive budget and P_min, a finite
+// optimum, and runs whose values are finite. It returns the first problem found.
 func (e *Experiment) Validate() error {
 	if e.Name == "" {
 		return fmt.Errorf("experiment %q: empty name", e.Title)
@@ -253,6 +253,9 @@ func (e *Experiment) Validate() error {
 	if e.Budget < 1 || e.PMin < 1 {
 		return fmt.Errorf("experiment %s: budget %d and P_min %d, want both >= 1", e.Name,
 			e.Budget, e.PMin)
+	}
+	if !finite(e.Optimum.M) {
+		return fmt.Errorf("experiment %s: optimum M %v, want finite", e.Name, e.Optimum.M)
 	}
 	for i, r := range e.Runs {
 		if r.Strategy == "" {
