@@ -54,8 +54,8 @@ func anytimeFigure(e *Experiment, curves []Curve) string {
 }
 
 // distributionFigure draws, per strategy, a box plot of the final best M over runs and
-// the runs themselves as dots.
-func distributionFigure(e *Experiment, stats []StrategyStats) string {
+// the runs themselves as dots; marks (strategy -> M) are drawn as black diamonds.
+func distributionFigure(e *Experiment, stats []StrategyStats, marks map[string]float64) string {
 	var names []string
 	lo, hi := e.Optimum.M, e.Optimum.M
 	samples := make([][]float64, len(stats))
@@ -67,6 +67,11 @@ func distributionFigure(e *Experiment, stats []StrategyStats) string {
 		sort.Float64s(samples[i])
 		if len(samples[i]) > 0 {
 			lo, hi = math.Min(lo, samples[i][0]), math.Max(hi, samples[i][len(samples[i])-1])
+		}
+	}
+	for _, name := range names {
+		if m, ok := marks[name]; ok {
+			lo, hi = math.Min(lo, m), math.Max(hi, m)
 		}
 	}
 	ylo, yhi := yRange(lo, hi)
@@ -84,6 +89,12 @@ func distributionFigure(e *Experiment, stats []StrategyStats) string {
 			dx := (float64((j*37)%29)/28 - 0.5) * 30
 			fmt.Fprintf(&p.b, `<circle cx="%s" cy="%s" r="1.8" fill="%s" fill-opacity="0.45"/>`+
 				"\n", f(cx+dx), f(p.Y(v)), colour(i))
+		}
+		if m, ok := marks[names[i]]; ok {
+			x, y := cx+30, p.Y(m)
+			fmt.Fprintf(&p.b, `<polygon points="%s,%s %s,%s %s,%s %s,%s" fill="#000"/>`+"\n",
+				f(x), f(y-6), f(x+6), f(y), f(x), f(y+6), f(x-6), f(y))
+			p.text(x, y-9, "middle", "9", "paper")
 		}
 	}
 	return p.String()

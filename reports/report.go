@@ -26,11 +26,30 @@ type Input struct {
 	// Experiments are the re-run searches, one section each.
 	Experiments []*Experiment
 
+	// Tables describe the tables the experiments ran on, with their optimum per beta.
+	Tables []TableInfo
+
 	// Bench are `go test -bench` outputs (ReadBench), compared side by side.
 	Bench []*BenchInput
 
 	// Paper says where the paper's Table 1 is placed.
 	Paper PaperPlacement
+}
+
+// TableInfo describes one lookup table for the report.
+type TableInfo struct {
+	Path          string
+	Space         string
+	Architectures int    // architectures the table has
+	Aggregate     string // per-seed or mean-of-seeds
+	Source        string // where the numbers come from
+	Optima        []BetaOptimum
+}
+
+// BetaOptimum is the table's best architecture under M_beta for one beta.
+type BetaOptimum struct {
+	Beta float64
+	Point
 }
 
 // PaperPlacement chooses the experiment in whose distribution the paper's single-run
@@ -87,8 +106,16 @@ func New(in Input) (*Report, error) {
 			"page; every interval is at %g %%.", in.Command, 100*Confidence)
 	}
 	r.overview(in)
+	r.tables(in.Tables)
 	for _, e := range in.Experiments {
-		r.experiment(e)
+		var marks map[string]float64
+		if e.Name == in.Paper.Experiment {
+			marks = map[string]float64{}
+			for _, a := range metric.AuditTable1() {
+				marks[PaperStrategies[a.Strategy]] = a.M
+			}
+		}
+		r.experiment(e, marks)
 	}
 	r.bench(in.Bench)
 	r.audit(in)
@@ -139,7 +166,37 @@ func (r *Report) overview(in Input) {
 	d.list(missing)
 }
 
-func (r *Report) experiment(e *Experiment) {
+// tables lists the tables and how beta moves their optimum.
+func (r *Report) tables(ts []TableInfo) {
+	if len(ts) == 0 {
+		return
+	}
+	d := &r.doc
+	d.heading(2, "Tables")
+	for _, t := range ts {
+		d.heading(3, "%s", t.Space)
+		d.list([]string{fmt.Sprintf("file `%s`: %d architectures, %s", t.Path,
+			t.Architectures, t.Aggregate), "source: " + t.Source})
+		if len(t.Optima) == 0 {
+			continue
+		}
+		d.para("The optimum under M_beta (seed-mean test accuracy): beta > 1 weights size, " +
+			"beta < 1 accuracy.")
+		var rows [][]string
+		for _, o := range t.Optima {
+			rows = append(rows, []string{g(o.Beta), "`" + o.Arch + "`",
+				fmt.Sprintf("%.4f", o.Accuracy), strconv.FormatInt(o.Params, 10),
+				fmt.Sprintf("%.4f", o.M)})
+			r.addCSV("optima.csv", []string{t.Space, g(o.Beta), o.Arch, g(o.Accuracy),
+				strconv.FormatInt(o.Params, 10), g(o.M)})
+		}
+		d.table([]string{"beta", "architecture", "accuracy", "params", "M_beta"}, rows)
+	}
+}
+
+// experiment writes the section of e; marks, when not nil, are the paper's M per strategy,
+// drawn on the distribution figure.
+func (r *Report) experiment(e *Experiment, marks map[string]float64) {
 	d := &r.doc
 	stats := e.Stats()
 	d.heading(2, "%s", e.Title)
@@ -182,9 +239,15 @@ func (r *Report) experiment(e *Experiment) {
 	r.fig(e.Name+"-anytime.svg", "Anytime curves: median (line) and inter-quartile band of the "+
 		"M of each run's pick so far, against trials; dashed: the table's optimum.",
 		anytimeFigure(e, curves))
+	paperNote := ""
+	if marks != nil {
+		paperNote = " Black diamonds: the paper's Table 1 M for the same strategy (recomputed " +
+			"from its A and P; a single run each, on its own table)."
+	}
 	r.fig(e.Name+"-final.svg", "Distribution of the final best M per strategy: box from the "+
 		"first to the third quartile, thick line at the median, whiskers at the 5th and 95th "+
-		"percentiles, one dot per run (at most 300 shown).", distributionFigure(e, stats))
+		"percentiles, one dot per run (at most 300 shown)."+paperNote, distributionFigure(e, stats,
+		marks))
 	if len(e.Plane) > 0 {
 		r.fig(e.Name+"-plane.svg", "The table on the accuracy/params plane (grey: density of "+
 			"its architectures), its Pareto front (black staircase), the curve of equal M through "+
@@ -453,6 +516,7 @@ var csvHeaders = map[string][]string{
 	"curves.csv":      {"experiment", "strategy", "trial", "q1", "median", "q3", "runs"},
 	"paper.csv": {"paper_strategy", "strategy", "printed_m", "recomputed_m", "experiment",
 		"runs", "our_median", "pct_printed", "pct_recomputed"},
+	"optima.csv": {"space", "beta", "arch", "accuracy", "params", "m_beta"},
 	"bench.csv": {"input", "space", "profile", "strategy", "trials", "other", "unit", "n", "mean",
 		"median", "mean_lo", "mean_hi"},
 }

@@ -26,8 +26,16 @@ func fixture(t *testing.T) Input {
 	if err := json.Unmarshal(data, &es); err != nil {
 		t.Fatal(err)
 	}
+	// The toy table's c (0.9, P_min) is best at every beta: M_0.5 = 1.25 x 0.9 / (0.25 x 0.9 +
+	// 1) = 0.918367; M_2 = 5 x 0.9 / (4 x 0.9 + 1) = 0.978261.
+	c := Point{Arch: "c", Accuracy: 0.9, Params: 100}
+	opt := func(b, m float64) BetaOptimum { p := c; p.M = m; return BetaOptimum{b, p} }
+	tables := []TableInfo{{Path: "testdata/toy", Space: "toy", Architectures: 4,
+		Aggregate: "mean-of-seeds", Source: "hand-made",
+		Optima: []BetaOptimum{opt(0.5, 0.918367), opt(1, 0.9474), opt(2, 0.978261)}}}
 	in := Input{Title: "golden report", Command: "report (fixture)", Experiments: es,
-		Paper: PaperPlacement{Experiment: "toy-nni", Why: "The toy table stands in."}}
+		Tables: tables,
+		Paper:  PaperPlacement{Experiment: "toy-nni", Why: "The toy table stands in."}}
 	for _, name := range []string{"bench-old.txt", "bench-new.txt"} {
 		f, err := os.Open(filepath.Join("testdata", name))
 		if err != nil {
@@ -51,8 +59,8 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := r.Files()
-	want := []string{"bench.csv", "comparisons.csv", "curves.csv", "index.html", "paper.csv",
-		"report.md", "summary.csv", "toy-nni-anytime.svg", "toy-nni-final.svg",
+	want := []string{"bench.csv", "comparisons.csv", "curves.csv", "index.html",
+		"optima.csv", "paper.csv", "report.md", "summary.csv", "toy-nni-anytime.svg", "toy-nni-final.svg",
 		"toy-nni-plane.svg", "toy-nni-top20.svg", "toy-reference-anytime.svg",
 		"toy-reference-final.svg", "toy-reference-plane.svg", "toy-reference-top20.svg"}
 	var names []string

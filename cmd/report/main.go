@@ -170,6 +170,11 @@ func run(stdout, stderr io.Writer, args []string) error {
 				"elapsed", time.Since(start).Round(time.Millisecond))
 			in.Experiments = append(in.Experiments, e)
 		}
+		ti, err := tableInfo(path)
+		if err != nil {
+			return err
+		}
+		in.Tables = append(in.Tables, ti)
 	}
 	in.Paper = paperPlacement(in.Experiments)
 

@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
-	if !strings.Contains(out.String(), "(report.md, index.html, 8 figures, 5 CSV files)") {
+	if !strings.Contains(out.String(), "(report.md, index.html, 8 figures, 6 CSV files)") {
 		t.Errorf("stdout %q", out.String())
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
@@ -37,6 +37,8 @@ func TestRun(t *testing.T) {
 		"| random | 0.75 | 0.6799 | 401498 | 0.6786 | 0.6793 | no |",
 		"`11100000`, accuracy 0.8392, 454666 params, M = 0.8461",
 		"### space=toy profile=nni trials=3",
+		"| 1 | `11100000` | 0.8392 | 454666 | 0.8461 |", // design.md section 3
+		"| 4 | `10000000` | 0.5725 | 396298 | 0.9395 |",
 	} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)

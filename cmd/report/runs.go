@@ -138,3 +138,26 @@ func convert(r *bench.Result, sc scored) reports.Run {
 	}
 	return run
 }
+
+// betas are the weights at which the report shows the tables' optimum.
+var betas = []float64{0.25, 0.5, 1, 2, 4}
+
+// tableInfo describes the table at path and its optimum for each of betas.
+func tableInfo(path string) (reports.TableInfo, error) {
+	t, err := table.Read(path)
+	if err != nil {
+		return reports.TableInfo{}, err
+	}
+	m := t.Meta()
+	ti := reports.TableInfo{Path: path, Space: m.Space, Architectures: t.Count(),
+		Aggregate: m.Aggregate, Source: m.Source}
+	for _, b := range betas {
+		o, err := t.Best(b, table.Test, t.MaxEpoch())
+		if err != nil {
+			return ti, err
+		}
+		ti.Optima = append(ti.Optima, reports.BetaOptimum{Beta: b, Point: reports.Point{
+			Arch: o.Arch, Accuracy: o.Accuracy, Params: o.Params, M: o.M}})
+	}
+	return ti, nil
+}
