@@ -268,24 +268,8 @@ func (t *Trainer) Train(ctx context.Context, kernels [9]int, seed int64) (
 	}
 
 	// State: weights from the seed, zero momentum, running statistics 0 and 1.
-	specs, _ := prog.net.layout()
-	state := prog.net.initParams(rand.New(rand.NewPCG(uint64(seed), 1)))
-	for _, sp := range specs {
-		state = append(state, tensors.FromShape(shapes.Make(dtypes.Float32, sp.dims...)))
-	}
-	var bnWidths []int
-	for _, sp := range specs {
-		if sp.kind == kindScale {
-			bnWidths = append(bnWidths, sp.dims[0])
-		}
-	}
-	for _, c := range bnWidths {
-		state = append(state, tensors.FromShape(shapes.Make(dtypes.Float32, c)))
-	}
-	for _, c := range bnWidths {
-		state = append(state, filled(c, 1))
-	}
-	np, nb := len(specs), len(bnWidths)
+	state, nb := prog.net.initState(seed)
+	np := len(state)/2 - nb
 	var masks *tensors.Tensor
 	if prog.net.Masked {
 		masks = kernelMasks(kernels)
@@ -360,6 +344,30 @@ func (t *Trainer) Train(ctx context.Context, kernels [9]int, seed int64) (
 		st.FinalizeAll()
 	}
 	return epochs, nil
+}
+
+// initState returns the training state of a fresh net from seed: weights, zero
+// momentum buffers, running means 0 and running variances 1 of each of its nb batch
+// norms, in the order the training step takes them.
+func (n Net) initState(seed int64) (state []*tensors.Tensor, nb int) {
+	specs, _ := n.layout()
+	state = n.initParams(rand.New(rand.NewPCG(uint64(seed), 1)))
+	for _, sp := range specs {
+		state = append(state, tensors.FromShape(shapes.Make(dtypes.Float32, sp.dims...)))
+	}
+	var widths []int
+	for _, sp := range specs {
+		if sp.kind == kindScale {
+			widths = append(widths, sp.dims[0])
+		}
+	}
+	for _, c := range widths {
+		state = append(state, tensors.FromShape(shapes.Make(dtypes.Float32, c)))
+	}
+	for _, c := range widths {
+		state = append(state, filled(c, 1))
+	}
+	return state, len(widths)
 }
 
 // accuracy returns the fraction of d that the net classifies correctly, in batches of

@@ -77,7 +77,11 @@ func main() {
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
 	case err != nil:
-		fmt.Fprintln(os.Stderr, "tabulate:", err)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "tabulate:") {
+			msg = "tabulate: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
 		os.Exit(1)
 	}
 }
