@@ -146,6 +146,7 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 		plain      = fs.Bool("plain", false, "one graph per architecture with true-size kernels instead of one masked 7x7 graph")
 		backend    = fs.String("backend", "", "GoMLX backend, GOMLX_BACKEND syntax (default $GOMLX_BACKEND, else go)")
 		every      = fs.Duration("progress", 10*time.Second, "interval of progress lines (images/s, ETA) on stderr")
+		notes      = fs.String("notes", "", "text for the notes of the -table, e.g. \"tiny CPU smoke run\"")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: tabulate run -data DIR -work DIR [-archs A,B | -all | -sample N] [flags]\n\n"+
@@ -230,7 +231,7 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 	}
 	log.Info("shard done", "shard", fmt.Sprintf("%d/%d", si, sn))
 	if *tablePath != "" {
-		return writeTable(log, *tablePath, []string{*work}, tabulate.AssembleOptions{})
+		return writeTable(log, *tablePath, []string{*work}, tabulate.AssembleOptions{Notes: *notes})
 	}
 	return nil
 }
