@@ -106,7 +106,6 @@ func New(in Input) (*Report, error) {
 			"page; every interval is at %g %%.", in.Command, 100*Confidence)
 	}
 	r.overview(in)
-	r.tables(in.Tables)
 	for _, e := range in.Experiments {
 		var marks map[string]float64
 		if e.Name == in.Paper.Experiment {
@@ -117,6 +116,7 @@ func New(in Input) (*Report, error) {
 		}
 		r.experiment(e, marks)
 	}
+	r.tables(in.Tables)
 	r.bench(in.Bench)
 	r.audit(in)
 	r.methods()
