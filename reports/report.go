@@ -207,7 +207,8 @@ func (r *Report) experiment(e *Experiment, marks map[string]float64) {
 			e.Budget, len(e.Runs)),
 		fmt.Sprintf("objective the strategies were told: %s", e.Objective),
 		fmt.Sprintf("the table's optimum under M_beta (beta = %g, seed-mean test accuracy): `%s`, "+
-			"accuracy %.4f, %d params, M = %.4f", e.Beta, opt.Arch, opt.Accuracy, opt.Params, opt.M),
+			"accuracy %.4f, %d params, M = %.4f", e.Beta, opt.Arch, opt.Accuracy, opt.Params,
+			opt.M),
 	}
 	d.list(append(facts, e.Notes...))
 

@@ -60,8 +60,8 @@ func TestGolden(t *testing.T) {
 	}
 	files := r.Files()
 	want := []string{"bench.csv", "comparisons.csv", "curves.csv", "index.html",
-		"optima.csv", "paper.csv", "report.md", "summary.csv", "toy-nni-anytime.svg", "toy-nni-final.svg",
-		"toy-nni-plane.svg", "toy-nni-top20.svg", "toy-reference-anytime.svg",
+		"optima.csv", "paper.csv", "report.md", "summary.csv", "toy-nni-anytime.svg",
+		"toy-nni-final.svg", "toy-nni-plane.svg", "toy-nni-top20.svg", "toy-reference-anytime.svg",
 		"toy-reference-final.svg", "toy-reference-plane.svg", "toy-reference-top20.svg"}
 	var names []string
 	for n := range files {
@@ -297,7 +297,8 @@ func TestEmpty(t *testing.T) {
 		if !strings.Contains(md, "## The paper's Table 1, audited and placed") {
 			t.Errorf("%s: no audit in\n%s", name, md)
 		}
-		if name == "no runs" && !strings.Contains(md, "| policy RL | ppo | 0.84 | 0.8494 | missing") {
+		placed := "| policy RL | ppo | 0.84 | 0.8494 | missing"
+		if name == "no runs" && !strings.Contains(md, placed) {
 			t.Errorf("%s: placement of a missing strategy:\n%s", name, md)
 		}
 		if h := r.HTML(); strings.Contains(h, "NaN") || strings.Contains(h, "Inf") {

@@ -85,7 +85,8 @@ type Comparison struct {
 
 	// P is the p-value of the hypothesis that both samples come from one distribution
 	// (benchmath.AssumeNothing.Compare), capped at 1 (with ties the doubled exact tail can
-	// pass 1). It is 1, not NaN, when every value of both samples is the same. PHolm is P adjusted for all comparisons of the same group (Holm 1979).
+	// pass 1). It is 1, not NaN, when every value of both samples is the same. PHolm is P
+	// adjusted for all comparisons of the same group (Holm 1979).
 	P, PHolm float64
 
 	// A12 is the probability that a run of A beats a run of B, ties counted half:

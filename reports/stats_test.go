@@ -23,7 +23,8 @@ func TestSummarize(t *testing.T) {
 			t.Errorf("n = 5 has a median interval [%v, %v]; none exists at 95 %%", s.MedianLo,
 				s.MedianHi)
 		}
-		if len(s.Notes) != 1 || s.Notes[0] != "n = 5: too few runs for a median interval (need >= 6)" {
+		want := "n = 5: too few runs for a median interval (need >= 6)"
+		if len(s.Notes) != 1 || s.Notes[0] != want {
 			t.Errorf("notes %q", s.Notes)
 		}
 	})

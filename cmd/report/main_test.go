@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mfbench/mfbench/reports"
 )
 
 // TestRun builds a small report from the shipped NAS-Bench-Macro table: 3 seeds, ppo 2.
@@ -92,5 +94,24 @@ func TestDocFlags(t *testing.T) {
 	})
 	if got := strings.Count(doc, "//\t-"); got != n {
 		t.Errorf("doc lists %d flags, the command has %d", got, n)
+	}
+}
+
+// TestPaperPlacement: the resnet table's nni experiment wins; without it NAS-Bench-Macro
+// stands in and the report says so; with neither, nothing is placed.
+func TestPaperPlacement(t *testing.T) {
+	macro := &reports.Experiment{Name: "m", Space: "nas-bench-macro", Profile: "nni"}
+	ref := &reports.Experiment{Name: "r", Space: "resnet", Profile: "reference"}
+	res := &reports.Experiment{Name: "n", Space: "resnet", Profile: "nni"}
+	if p := paperPlacement([]*reports.Experiment{macro, ref, res}); p.Experiment != "n" ||
+		strings.Contains(p.Why, "Stand-in") {
+		t.Errorf("with resnet: %+v", p)
+	}
+	if p := paperPlacement([]*reports.Experiment{ref, macro}); p.Experiment != "m" ||
+		!strings.Contains(p.Why, "**Stand-in:**") {
+		t.Errorf("without resnet nni: %+v", p)
+	}
+	if p := paperPlacement([]*reports.Experiment{ref}); p.Experiment != "" {
+		t.Errorf("neither: %+v", p)
 	}
 }
