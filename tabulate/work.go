@@ -220,7 +220,9 @@ type MissingError struct {
 	// Shards counts the missing units of each shard, for every shard count n seen in
 	// the folders' shards/ markers: Shards[n][i].
 	Shards map[int]map[int]int
-	First  []Unit // the first few missing units
+	// NotDone lists, for every shard count n seen, the shards without a done marker.
+	NotDone map[int][]int
+	First   []Unit // the first few missing units
 }
 
 func (e *MissingError) Error() string {
@@ -232,6 +234,9 @@ func (e *MissingError) Error() string {
 			parts = append(parts, fmt.Sprintf("shard %d/%d: %d", i, n, e.Shards[n][i]))
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+	}
+	for _, n := range sortedKeys(e.NotDone) {
+		fmt.Fprintf(&b, "; shards of %d not done: %v", n, e.NotDone[n])
 	}
 	for _, u := range e.First {
 		fmt.Fprintf(&b, "; %s seed %d", u.Arch, u.Seed)
@@ -261,6 +266,7 @@ type AssembleOptions struct {
 func Assemble(dirs []string, opt AssembleOptions) (table.Meta, []table.Row, Plan, error) {
 	var plan Plan
 	shardCounts := map[int]bool{}
+	shardsDone := map[[2]int]bool{}
 	results := map[string]Result{}
 	for k, dir := range dirs {
 		p, err := readPlan(dir)
@@ -279,6 +285,7 @@ func Assemble(dirs []string, opt AssembleOptions) (table.Meta, []table.Row, Plan
 			var i, n int
 			if _, err := fmt.Sscanf(filepath.Base(m), "%d-of-%d.done", &i, &n); err == nil {
 				shardCounts[n] = true
+				shardsDone[[2]int{i, n}] = true
 			}
 		}
 		for _, u := range p.Units() {
@@ -309,7 +316,15 @@ func Assemble(dirs []string, opt AssembleOptions) (table.Meta, []table.Row, Plan
 	}
 
 	// Every unit of the plan must be there, unless a partial table is asked for.
-	missing := &MissingError{Total: len(plan.Units()), Shards: map[int]map[int]int{}}
+	missing := &MissingError{Total: len(plan.Units()), Shards: map[int]map[int]int{},
+		NotDone: map[int][]int{}}
+	for n := range shardCounts {
+		for i := range n {
+			if !shardsDone[[2]int{i, n}] {
+				missing.NotDone[n] = append(missing.NotDone[n], i)
+			}
+		}
+	}
 	for _, u := range plan.Units() {
 		if _, ok := results[u.fileName()]; ok {
 			continue

@@ -115,9 +115,11 @@ func TestWorkDirMergeShards(t *testing.T) {
 	_, _, _, err := Assemble(dirs, AssembleOptions{})
 	var me *MissingError
 	if !errors.As(err, &me) || me.Missing != 1 || me.Shards[2][1] != 1 ||
+		len(me.NotDone[2]) != 1 || me.NotDone[2][0] != 1 ||
 		!strings.Contains(err.Error(), "357333777 seed 1") {
 		t.Fatalf("Assemble with a missing unit: %v, want 1 missing in shard 1/2", err)
 	}
+	t.Log(err)
 	meta, rows, _, err := Assemble(dirs, AssembleOptions{Partial: true})
 	if err != nil || len(rows) != 10 || !strings.Contains(meta.Notes, "PARTIAL") {
 		t.Fatalf("partial assemble: %d rows, notes %q, err %v; want 10 rows marked PARTIAL",
