@@ -3,7 +3,9 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -72,6 +74,9 @@ func TestGolden(t *testing.T) {
 		t.Errorf("files %q, want %q", names, want)
 	}
 	for _, n := range names {
+		if strings.HasSuffix(n, ".svg") {
+			wellFormed(t, n, files[n])
+		}
 		golden := filepath.Join("testdata", "golden", n)
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -92,6 +97,29 @@ func TestGolden(t *testing.T) {
 			t.Errorf("%s differs from %s (got written to %s.got):\n%s", n, golden, golden,
 				firstDiff(string(exp), string(files[n])))
 		}
+	}
+}
+
+// wellFormed checks that data is well-formed XML whose root is an svg element.
+func wellFormed(t *testing.T, name string, data []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(data))
+	root := ""
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Errorf("%s: not well-formed XML: %v", name, err)
+			return
+		}
+		if se, ok := tok.(xml.StartElement); ok && root == "" {
+			root = se.Name.Local
+		}
+	}
+	if root != "svg" {
+		t.Errorf("%s: root element %q, want svg", name, root)
 	}
 }
 
