@@ -43,10 +43,13 @@ func (k BenchKey) String() string {
 // metric's values, one per result line (a line of BenchmarkSearch is already a mean over
 // b.N seeds, so -count=k gives k values).
 type BenchInput struct {
-	Name     string
-	Keys     []BenchKey                        // in first-seen order
-	Samples  map[BenchKey]map[string][]float64 // unit -> values in file order
-	Warnings []string                          // lines that were skipped, and why
+	Name    string
+	Keys    []BenchKey                        // in first-seen order
+	Samples map[BenchKey]map[string][]float64 // unit -> values in file order
+	// PerRun marks the configurations whose every line has one iteration: each value is one
+	// run (one seed), as cmd/mfbench writes them, not a mean over b.N seeds.
+	PerRun   map[BenchKey]bool
+	Warnings []string // lines that were skipped, and why
 }
 
 // ReadBench reads benchmark results in the Go benchmark format (golang.org/x/perf/benchfmt)
@@ -54,7 +57,8 @@ type BenchInput struct {
 // whose name has no strategy= part, are recorded as warnings and skipped, not fatal; only a
 // read error of r is returned as an error.
 func ReadBench(r io.Reader, name string) (*BenchInput, error) {
-	in := &BenchInput{Name: name, Samples: map[BenchKey]map[string][]float64{}}
+	in := &BenchInput{Name: name, Samples: map[BenchKey]map[string][]float64{},
+		PerRun: map[BenchKey]bool{}}
 	br := benchfmt.NewReader(r, name)
 	for br.Scan() {
 		switch rec := br.Result().(type) {
@@ -73,7 +77,9 @@ func ReadBench(r io.Reader, name string) (*BenchInput, error) {
 				m = map[string][]float64{}
 				in.Samples[k] = m
 				in.Keys = append(in.Keys, k)
+				in.PerRun[k] = true
 			}
+			in.PerRun[k] = in.PerRun[k] && rec.Iters == 1
 			for _, v := range rec.Values {
 				unit := strings.TrimSuffix(v.Unit, "/op")
 				if v.Unit == "ns/op" || v.Unit == "sec/op" {

@@ -218,13 +218,21 @@ func TestFixtureStats(t *testing.T) {
 	}
 
 	// Paper placement: random's printed 0.75 is above 3 of 4 runs (75); re's 0.82 above 1
-	// of 4 (25); TPE and policy RL are missing.
+	// of 4 (25); policy RL comes from the one ppo line of bench-old.txt (0.90: percentile
+	// 0); TPE is missing.
 	rep, err := New(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][2]float64{"random": {75, 25}, "regularized evolution": {25, 25}}
+	want := map[string][2]float64{"random": {75, 25}, "regularized evolution": {25, 25},
+		"policy RL": {0, 0}}
+	from := map[string]string{"random": "toy-nni", "regularized evolution": "toy-nni",
+		"policy RL": "bench-old.txt", "TPE": "toy-nni"}
 	for _, p := range rep.Placements {
+		if p.From != from[p.AuditRow.Strategy] {
+			t.Errorf("%s: placed from %q, want %q", p.AuditRow.Strategy, p.From,
+				from[p.AuditRow.Strategy])
+		}
 		if w, ok := want[p.AuditRow.Strategy]; ok {
 			if p.PctPrinted != w[0] || p.PctM != w[1] {
 				t.Errorf("%s: percentiles %v, %v, want %v", p.AuditRow.Strategy, p.PctPrinted,
