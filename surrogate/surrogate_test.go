@@ -317,3 +317,61 @@ func TestFillRoundTrip(t *testing.T) {
 		t.Errorf("swapped marks: %v, want an error naming mark 5", err)
 	}
 }
+
+// A table with two epochs gets a model per epoch, and the filled table has every
+// architecture at both.
+func TestFillTwoEpochs(t *testing.T) {
+	part, err := Subset(macroTable(t), 0.05, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := part.Rows()
+	for _, r := range part.Rows() {
+		r.Epoch = 10
+		r.TestAcc = table.Float(*r.TestAcc * 0.8)
+		rows = append(rows, r)
+	}
+	two, err := table.New(part.Meta(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Fit(two, Options{Model: Ridge, Linear: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := s.Epochs(); len(e) != 2 || s.Observations(10) != 328 || s.Observations(50) != 328 {
+		t.Fatalf("epochs %v, observations %d and %d; want [10 50], 328 each", e,
+			s.Observations(10), s.Observations(50))
+	}
+	f, err := Fill(two, s, table.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rows) != 2*6561 || f.Predicted != 2*(6561-328) {
+		t.Fatalf("%d rows, %d predicted; want %d and %d", len(f.Rows), f.Predicted, 2*6561,
+			2*(6561-328))
+	}
+	filled, err := table.New(f.Meta, f.Rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Measured: the seed mean at epoch 10 is 0.8 times the one at 50. Predicted: a
+	// linear model of 0.8 y is 0.8 times the model of y (the evidence updates are
+	// equivariant under scaling), up to their convergence tolerance.
+	for i := 0; i < 6561; i += 50 {
+		e10, err1 := filled.Lookup(i, table.MeanSeed, 10)
+		e50, err2 := filled.Lookup(i, table.MeanSeed, 50)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		tol := 1e-4
+		if two.Has(i) {
+			tol = 1e-12
+		}
+		if math.Abs(e10.TestAcc/e50.TestAcc-0.8) > tol {
+			t.Errorf("index %d: epoch 10 %v, epoch 50 %v: ratio not 0.8 +- %g", i,
+				e10.TestAcc, e50.TestAcc, tol)
+		}
+	}
+}

@@ -10,7 +10,9 @@ import (
 
 // TreeOptions configures the bagged gradient-boosted trees. The zero value works.
 type TreeOptions struct {
-	Bags      int     // boosted models, each fitted on a bootstrap sample; zero means 8
+	// Bags is the number of boosted models, each fitted on a bootstrap sample; zero
+	// means 8. One bag is fitted on all observations and has no uncertainty estimate.
+	Bags      int
 	Rounds    int     // boosting rounds (trees) per model; zero means 300
 	Depth     int     // depth of each tree; zero means 4
 	MinLeaf   int     // smallest number of observations in a leaf; zero means 3
