@@ -203,3 +203,43 @@ func TestReinforceLearnsPreferredChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestNNIEvolutionStaysRandomFor50Trials: with NNI's population of 100, the
+// first 100 proposals are the random initial population, so 50 trials of
+// NNI's regularized evolution are 50 uniform draws (design.md section 4).
+func TestNNIEvolutionStaysRandomFor50Trials(t *testing.T) {
+	dims := []int{3, 3, 3, 3, 3, 3, 3, 3}
+	table := ruggedTable(dims, 1)
+	s, err := New("re", dims, rand.New(rand.NewPCG(8, 8)), NNI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := drive(t, s, dims, table, 50)
+	rng := rand.New(rand.NewPCG(8, 8))
+	for i := range 50 {
+		if want := uniformArch(dims, rng); !slices.Equal(got[i], want) {
+			t.Fatalf("trial %d: %v, want the uniform draw %v", i+1, got[i], want)
+		}
+	}
+}
+
+// TestPPOUpdatesEvery20Trials: the policy changes after trials 20 and 40
+// and at no other time.
+func TestPPOUpdatesEvery20Trials(t *testing.T) {
+	dims := []int{3, 3, 3}
+	table := ruggedTable(dims, 2)
+	s, err := New("ppo", dims, rand.New(rand.NewPCG(3, 3)), NNI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.(*sequential).c.(*ppo)
+	before := slices.Clone(p.net.theta)
+	for trial := 1; trial <= 45; trial++ {
+		drive(t, s, dims, table, 1)
+		changed := !slices.Equal(before, p.net.theta)
+		if want := trial%20 == 0; changed != want {
+			t.Fatalf("after trial %d: policy changed %v, want %v", trial, changed, want)
+		}
+		copy(before, p.net.theta)
+	}
+}
