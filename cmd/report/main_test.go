@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,5 +114,39 @@ func TestPaperPlacement(t *testing.T) {
 	}
 	if p := paperPlacement([]*reports.Experiment{ref}); p.Experiment != "" {
 		t.Errorf("neither: %+v", p)
+	}
+}
+
+// TestScreenshot runs scripts/screenshot.sh on a small report and on a blank page, which
+// it must refuse. It needs Chromium (Debian: apt-get install -y chromium).
+func TestScreenshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no Chromium run")
+	}
+	if _, err := exec.LookPath("chromium"); err != nil {
+		t.Skip("chromium not installed (apt-get install -y chromium): screenshot not checked")
+	}
+	dir := t.TempDir()
+	err := run(io.Discard, io.Discard, []string{"-out", dir, "-seeds", "8", "-seeds-for",
+		"ppo=2", "-trials", "10", "-tables", "../../testdata/nas-bench-macro.parquet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	png := filepath.Join(dir, "shot.png")
+	out, err := exec.Command("../../scripts/screenshot.sh", dir, png, "1000", "1600").
+		CombinedOutput()
+	if err != nil {
+		t.Fatalf("screenshot.sh: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(png); err != nil || fi.Size() < 60000 {
+		t.Errorf("screenshot %s: %v, %v", png, fi, err)
+	}
+
+	blank := filepath.Join(dir, "blank.html")
+	os.WriteFile(blank, []byte("<!DOCTYPE html><html><body></body></html>"), 0o644)
+	out, err = exec.Command("../../scripts/screenshot.sh", blank, filepath.Join(dir, "b.png"),
+		"1000", "1600").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "looks blank") {
+		t.Errorf("blank page: err %v, output %s", err, out)
 	}
 }
