@@ -28,11 +28,12 @@ import optuna
 
 
 def load(path):
-    header, rows = None, {}
+    header, rows = {}, {}
     with open(path) as f:
         for line in f:
-            if line.startswith("#"):
-                header = dict(kv.split("=", 1) for kv in line[2:].split(" ") if "=" in kv)
+            if line.startswith("# "):
+                key, value = line[2:].rstrip("\n").split(": ", 1)
+                header[key] = value
                 continue
             parts = line.strip().split(",")
             rows[parts[1]] = (float(parts[2]), [float(x) for x in parts[3:]])
@@ -50,8 +51,11 @@ def main():
     optimum = max(score for score, _ in rows.values())
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
+    # The same configuration lines as cmd/mfbench, so benchstat can put the
+    # two side by side; Optuna's version goes to stderr.
     print("goos: linux\ngoarch: amd64\npkg: github.com/mfbench/mfbench/bench")
-    print(f"optuna: {optuna.__version__}\nseeds: {seeds}\n")
+    print(f"seeds: {seeds}\n\nobjective: {header['objective']}\noptimum: {header['optimum']}")
+    print(f"optuna {optuna.__version__}", file=sys.stderr)
     name = f"BenchmarkSearch/space={space}/profile=reference/strategy=optuna-tpe/trials={trials}"
     for seed in range(seeds):
         rng = np.random.default_rng(seed)

@@ -243,16 +243,18 @@ func finish(w *bufio.Writer, buf *strings.Builder, stdout io.Writer, out string)
 	return writeAtomic(out, buf.String())
 }
 
-// writeCSV writes one line per architecture the table can answer: index,
-// choices (one digit per position), score, then the value observed per
-// training seed (or, for a table of means, the mean).
+// writeCSV writes three comment lines (space, objective and optimum, the
+// last two as cmd/mfbench's output names them), then one line per
+// architecture the table can answer: index, choices (one digit per
+// position), score, then the value observed per training seed (or, for a
+// table of means, the mean).
 func writeCSV(w io.Writer, p *bench.Problem) {
 	seeds := p.Seeds
 	if len(seeds) == 0 {
 		seeds = []int64{table.MeanSeed}
 	}
-	fmt.Fprintf(w, "# space=%s dims=%v objective=%s optimum=%d\n", p.Space.Name(),
-		p.Space.Dims(), p.Objective(false), p.Optimum.Index)
+	fmt.Fprintf(w, "# space: %s\n# objective: %s\n# optimum: %s M=%.4f\n", p.Space.Name(),
+		p.Objective(false), p.Optimum.Arch, p.Optimum.M)
 	for i := range p.Space.Len() {
 		sc := p.Score(i)
 		if sc != sc {
