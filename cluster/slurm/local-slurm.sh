@@ -115,6 +115,15 @@ write_conf() {
 	EOF
 }
 
+# port_open PORT: something accepts connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# alive PIDFILE: the process PIDFILE names is running.
+alive() { [[ -s $1 ]] && kill -0 "$(<"$1")" 2>/dev/null; }
+
+# ours_answer: the slurmctld started here is running and answers.
+ours_answer() { alive "$SLURM_CONF_DIR/slurmctld.pid" && scontrol ping; }
+
 no_jobs_left() { [[ -z $(timeout 5 squeue -h -o %A -p debug -t PD,R,CG,S 2>&1) ]]; }
 
 node_idle() { [[ $(sinfo -h -n "$node" -o %t 2>/dev/null) == idle ]]; }
@@ -125,8 +134,13 @@ cmd_start() {
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	[[ ! -e $dir/slurmctld.pid ]] || die "start: $dir already holds a Slurm (run stop first)"
+	for port in "$ctld_port" "$slurmd_port"; do
+		! port_open "$port" || die "start: port $port is taken (another Slurm?); set" \
+			"MFBENCH_SLURMCTLD_PORT and MFBENCH_SLURMD_PORT to free ports"
+	done
 	mkdir -p "$dir/state" "$dir/spool"
 	export SLURM_CONF=$dir/slurm.conf
+	SLURM_CONF_DIR=$dir
 
 	# From here on a failure stops whatever was started.
 	trap 'start_failed "'"$dir"'"' EXIT
@@ -135,7 +149,7 @@ cmd_start() {
 	slurmctld -i
 	wait_for 30 "slurmctld answering on port $ctld_port" scontrol ping
 	slurmd -N "$node"
-	wait_for ${MFBENCH_SLURM_START_TIMEOUT:-60} "node $node idle" node_idle
+	wait_for "${MFBENCH_SLURM_START_TIMEOUT:-60}" "node $node idle" node_idle
 	trap - EXIT
 }
 

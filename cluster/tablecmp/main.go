@@ -81,8 +81,8 @@ func run(stdout, stderr io.Writer, args []string) error {
 	if len(diffs) > 0 {
 		return fmt.Errorf("%s and %s differ in %d places", fs.Arg(0), fs.Arg(1), len(diffs))
 	}
-	fmt.Fprintf(stdout, "match: %d rows of %s in %s (space %s, recipe %+v)\n",
-		len(got), fs.Arg(0), fs.Arg(1), gotMeta.Space, gotMeta.Recipe)
+	fmt.Fprintf(stdout, "match: %d rows of %s in %s (space %s, %d epochs, batch %d)\n",
+		len(got), fs.Arg(0), fs.Arg(1), gotMeta.Space, gotMeta.Recipe.Epochs, gotMeta.Recipe.Batch)
 	return nil
 }
 
