@@ -13,7 +13,7 @@ import (
 //
 //	go test -run '^$' -bench TrainStep -benchtime 2x ./tabulate
 func BenchmarkTrainStep(b *testing.B) {
-	const batch = 16
+	const batch = 16 // scripts/bench_cpu.sh runs PyTorch at the same batch
 	for _, arch := range []string{"333333333", "777777777"} {
 		for _, masked := range []bool{false, true} {
 			graph := "plain"

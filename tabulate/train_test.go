@@ -3,6 +3,7 @@ package tabulate
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -46,5 +47,42 @@ func TestTrainSmoke(t *testing.T) {
 	}
 	if b[0].TrainLoss != e.TrainLoss || b[0].ValidAcc != e.ValidAcc || b[0].TestAcc != e.TestAcc {
 		t.Errorf("same seed, different numbers: %+v then %+v", e, b[0])
+	}
+}
+
+func TestStepsFitBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 training steps on 8x8 images (about 20 s on 2 cores); skipped with -short")
+	}
+	// The whole training step (gradients, Nesterov update, batch norm) must fit a fixed
+	// batch of 4 random 8x8 images: 10 steps take the loss from about ln 10 to under a tenth of it.
+	tr := &Trainer{Backend: testBackend(t), Recipe: Recipe{Batch: 4}}
+	kernels := kernelsOf(t, "357333777")
+	prog, err := tr.programs(kernels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, _ := prog.net.initState(3)
+	x, y := randomImages(rand.New(rand.NewPCG(4, 4)), 4, 8)
+	var first, last float32
+	for i := range 10 {
+		args := []any{}
+		for _, s := range state {
+			args = append(args, s)
+		}
+		args = append(args, kernelMasks(kernels), x, y, float32(0.05))
+		out, err := prog.train.Exec(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		state = out[:len(state)]
+		last = out[len(state)].Value().(float32)
+		if i == 0 {
+			first = last
+		}
+	}
+	t.Logf("loss %.4f -> %.4f", first, last)
+	if first < 1.5 || first > 4 || last > 0.1*first {
+		t.Errorf("loss %.4f -> %.4f after 10 steps, want from about 2.3 to under a tenth", first, last)
 	}
 }
