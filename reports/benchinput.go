@@ -53,9 +53,9 @@ type BenchInput struct {
 }
 
 // ReadBench reads benchmark results in the Go benchmark format (golang.org/x/perf/benchfmt)
-// from r; name labels the input in the report. Lines the format cannot parse, and results
-// whose name has no strategy= part, are recorded as warnings and skipped, not fatal; only a
-// read error of r is returned as an error.
+// from r; name labels the input in the report. Lines the format cannot parse, results whose
+// name has no strategy= part, and values that are NaN or infinite are recorded as warnings
+// and skipped, not fatal; only a read error of r is returned as an error.
 func ReadBench(r io.Reader, name string) (*BenchInput, error) {
 	in := &BenchInput{Name: name, Samples: map[BenchKey]map[string][]float64{},
 		PerRun: map[BenchKey]bool{}}
@@ -81,6 +81,12 @@ func ReadBench(r io.Reader, name string) (*BenchInput, error) {
 			}
 			in.PerRun[k] = in.PerRun[k] && rec.Iters == 1
 			for _, v := range rec.Values {
+				if !finite(v.Value) {
+					file, line := rec.Pos()
+					in.Warnings = append(in.Warnings, fmt.Sprintf("%s:%d: %s: %v %s is not "+
+						"finite, skipped", file, line, rec.Name, v.Value, v.Unit))
+					continue
+				}
 				unit := strings.TrimSuffix(v.Unit, "/op")
 				if v.Unit == "ns/op" || v.Unit == "sec/op" {
 					unit = v.Unit
