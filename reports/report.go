@@ -23,6 +23,9 @@ type Input struct {
 	// Command is the command line that produced the report, quoted in it.
 	Command string
 
+	// Notes are what a reader must know about the whole report, listed at its top.
+	Notes []string
+
 	// Experiments are the re-run searches, one section each.
 	Experiments []*Experiment
 
@@ -41,6 +44,7 @@ type TableInfo struct {
 	Path          string
 	Space         string
 	Architectures int    // architectures the table has
+	SpaceSize     int    // architectures of the space
 	Aggregate     string // per-seed or mean-of-seeds
 	Source        string // where the numbers come from
 	Optima        []BetaOptimum
@@ -106,6 +110,7 @@ func New(in Input) (*Report, error) {
 		d.para("Made by `%s`. Every number below is also in the CSV files beside this "+
 			"page; every interval is at %g %%.", in.Command, 100*Confidence)
 	}
+	d.list(in.Notes)
 	r.overview(in)
 	for _, e := range in.Experiments {
 		var marks map[string]float64
@@ -176,8 +181,8 @@ func (r *Report) tables(ts []TableInfo) {
 	d.heading(2, "Tables")
 	for _, t := range ts {
 		d.heading(3, "%s", t.Space)
-		d.list([]string{fmt.Sprintf("file `%s`: %d architectures, %s", t.Path,
-			t.Architectures, t.Aggregate), "source: " + t.Source})
+		d.list([]string{fmt.Sprintf("file `%s`: %d of the space's %d architectures, %s",
+			t.Path, t.Architectures, t.SpaceSize, t.Aggregate), "source: " + t.Source})
 		if len(t.Optima) == 0 {
 			continue
 		}

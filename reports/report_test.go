@@ -32,7 +32,7 @@ func fixture(t *testing.T) Input {
 	// 1) = 0.918367; M_2 = 5 x 0.9 / (4 x 0.9 + 1) = 0.978261.
 	c := Point{Arch: "c", Accuracy: 0.9, Params: 100}
 	opt := func(b, m float64) BetaOptimum { p := c; p.M = m; return BetaOptimum{b, p} }
-	tables := []TableInfo{{Path: "testdata/toy", Space: "toy", Architectures: 4,
+	tables := []TableInfo{{Path: "testdata/toy", Space: "toy", Architectures: 4, SpaceSize: 4,
 		Aggregate: "mean-of-seeds", Source: "hand-made",
 		Optima: []BetaOptimum{opt(0.5, 0.918367), opt(1, 0.9474), opt(2, 0.978261)}}}
 	in := Input{Title: "golden report", Command: "report (fixture)", Experiments: es,

@@ -159,8 +159,19 @@ func run(stdout, stderr io.Writer, args []string) error {
 		in.Bench = append(in.Bench, b)
 	}
 
-	// Re-run the searches.
+	// Re-run the searches on every complete table.
 	for _, path := range c.tables {
+		ti, err := tableInfo(path)
+		if err != nil {
+			return err
+		}
+		in.Tables = append(in.Tables, ti)
+		if ti.Architectures < ti.SpaceSize {
+			in.Notes = append(in.Notes, fmt.Sprintf("`%s` holds %d of the %d architectures "+
+				"of %s: no search was run on it (a trial could ask for one it lacks).", path,
+				ti.Architectures, ti.SpaceSize, ti.Space))
+			continue
+		}
 		for _, prof := range c.profiles {
 			e, err := experiment(c, path, prof)
 			if err != nil {
@@ -170,11 +181,6 @@ func run(stdout, stderr io.Writer, args []string) error {
 				"elapsed", time.Since(start).Round(time.Millisecond))
 			in.Experiments = append(in.Experiments, e)
 		}
-		ti, err := tableInfo(path)
-		if err != nil {
-			return err
-		}
-		in.Tables = append(in.Tables, ti)
 	}
 	in.Paper = paperPlacement(in.Experiments)
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mfbench/mfbench/reports"
+	"github.com/mfbench/mfbench/table"
 )
 
 // TestRun builds a small report from the shipped NAS-Bench-Macro table: 3 seeds, ppo 2.
@@ -148,5 +149,40 @@ func TestScreenshot(t *testing.T) {
 		"1000", "1600").CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "looks blank") {
 		t.Errorf("blank page: err %v, output %s", err, out)
+	}
+}
+
+// TestPartialTable: a table that lacks architectures of its space is described but not
+// searched, and the report says why.
+func TestPartialTable(t *testing.T) {
+	meta, rows, err := table.ReadRows("../../testdata/nas-bench-macro.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part []table.Row
+	for _, r := range rows {
+		if r.Index < 100 {
+			part = append(part, r)
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "part.parquet")
+	if err := table.Write(path, meta, part); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if err := run(io.Discard, io.Discard, []string{"-out", out, "-tables", path}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "holds 100 of the 6561 architectures of nas-bench-macro: no search was run on it"
+	if !strings.Contains(string(md), want) || strings.Contains(string(md), "nni profile") {
+		t.Errorf("report.md lacks %q or has a search:\n%s", want, md)
+	}
+	if !strings.Contains(string(md), "The paper's numbers are not placed") {
+		t.Error("the paper was placed without an experiment")
 	}
 }

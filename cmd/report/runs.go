@@ -150,7 +150,7 @@ func tableInfo(path string) (reports.TableInfo, error) {
 	}
 	m := t.Meta()
 	ti := reports.TableInfo{Path: path, Space: m.Space, Architectures: t.Count(),
-		Aggregate: m.Aggregate, Source: m.Source}
+		SpaceSize: t.Space().Len(), Aggregate: m.Aggregate, Source: m.Source}
 	for _, b := range betas {
 		o, err := t.Best(b, table.Test, t.MaxEpoch())
 		if err != nil {
