@@ -206,8 +206,8 @@ func paperPlacement(es []*reports.Experiment) reports.PaperPlacement {
 	}
 	for _, e := range es {
 		if e.Space == "nas-bench-macro" && e.Profile == "nni" {
-			return reports.PaperPlacement{Experiment: e.Name, Why: "**Stand-in:** the table " +
-				"of the paper's ResNet space (`resnet`) does not exist yet, so NAS-Bench-Macro, " +
+			return reports.PaperPlacement{Experiment: e.Name, Why: "**Stand-in:** no complete " +
+				"table of the paper's ResNet space (`resnet`) exists yet, so NAS-Bench-Macro, " +
 				"the published table closest to it (a CIFAR-10 macro space of 3^8 " +
 				"architectures with a comparable range of M), stands in. Its M values are " +
 				"not the paper's: its P_min (387,882) and accuracies differ, so these " +
