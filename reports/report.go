@@ -244,7 +244,9 @@ func (r *Report) experiment(e *Experiment, marks map[string]float64) {
 		}
 	}
 	r.fig(e.Name+"-anytime.svg", "Anytime curves: median (line) and inter-quartile band of the "+
-		"M of each run's pick so far, against trials; dashed: the table's optimum.",
+		"M of each run's pick so far, against trials; dashed: the table's optimum. The pick is "+
+		"the best observed trial, scored on seed-mean test accuracy, so with noisy "+
+		"observations a run's curve can dip.",
 		anytimeFigure(e, curves))
 	paperNote := ""
 	if marks != nil {
@@ -507,8 +509,9 @@ func (r *Report) methods() {
 		"P(optimum): share of runs whose pick has the optimum's M, with a Wilson interval. " +
 			"Within 1 %: share of runs whose pick reached 99 % of the optimum's M within the " +
 			"budget; trials to within 1 % is the median over those runs only.",
-		"Anytime curves: per trial, quartiles over runs of the M of the run's pick so far " +
-			"(a run that exhausted the space keeps its last pick).",
+		"Anytime curves: per trial, quartiles over runs of the M of the run's pick so far: " +
+			"the trial with the best observed value (the first on ties), scored like the " +
+			"final pick. A run that exhausted the space keeps its last pick.",
 		"Best fifth: the ceil(n/5) trials of highest M of each run, pooled over runs.",
 		"Percentile of a paper number: mid-rank, 100 (#{ours < x} + #{ours = x}/2) / n.",
 	})
