@@ -86,6 +86,24 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 		}
 	}
 
+	// Predict every value the table lacks, an epoch at a time.
+	predicted := map[key]Prediction{}
+	for _, e := range t.Epochs() {
+		var missing []int
+		for index := range sp.Len() {
+			if measured[key{int64(index), e}] == nil {
+				missing = append(missing, index)
+			}
+		}
+		ps, err := s.predictAll(missing, e)
+		if err != nil {
+			return nil, fmt.Errorf("surrogate: fill: %w", err)
+		}
+		for i, index := range missing {
+			predicted[key{int64(index), e}] = ps[i]
+		}
+	}
+
 	f := &Filled{}
 	for index := range sp.Len() {
 		a := sp.Arch(index)
@@ -109,10 +127,7 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 				}
 				mk.Seeds = int64(m.seeds)
 			} else {
-				p, err := s.PredictIndex(index, e)
-				if err != nil {
-					return nil, fmt.Errorf("surrogate: fill: %w", err)
-				}
+				p := predicted[key{r.Index, e}]
 				if c == table.Valid {
 					r.ValidAcc = table.Float(p.Mean)
 				} else {

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/mfbench/mfbench/space"
 	"github.com/mfbench/mfbench/table"
@@ -274,4 +276,29 @@ func (s *Surrogate) predict(a space.Arch, e int64, what string) (Prediction, err
 		m = a
 	}
 	return Prediction{Mean: min(max(m, 0), 1), Std: math.Sqrt(max(v, 0))}, nil
+}
+
+// predictAll returns PredictIndex(indices[i], e) in out[i], spreading the work over
+// GOMAXPROCS goroutines. On error it returns the error of the first failing index.
+func (s *Surrogate) predictAll(indices []int, e int64) ([]Prediction, error) {
+	out := make([]Prediction, len(indices))
+	errs := make([]error, len(indices))
+	workers := min(runtime.GOMAXPROCS(0), max(len(indices)/256, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(indices); i += workers {
+				out[i], errs[i] = s.PredictIndex(indices[i], e)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

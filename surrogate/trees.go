@@ -3,6 +3,7 @@ package surrogate
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -94,13 +95,18 @@ func (f *forest) predict(a []uint8) (float64, float64) {
 		s += v
 		ss += v * v
 	}
+	return s / float64(len(f.bags)), f.spread(s, ss) + f.noise
+}
+
+// spread returns the variance between the bags whose predictions sum to s and whose
+// squares sum to ss.
+func (f *forest) spread(s, ss float64) float64 {
 	k := float64(len(f.bags))
-	m := s / k
-	spread := 0.0
-	if k > 1 {
-		spread = max(ss-k*m*m, 0) / (k - 1)
+	if k < 2 {
+		return 0
 	}
-	return m, spread + f.noise
+	m := s / k
+	return max(ss-k*m*m, 0) / (k - 1)
 }
 
 func fitTrees(dims []int, xs [][]uint8, y []float64, o TreeOptions, seed uint64) (*forest, error) {
@@ -136,7 +142,7 @@ func fitTrees(dims []int, xs [][]uint8, y []float64, o TreeOptions, seed uint64)
 	}
 	bags := make([]*booster, o.Bags)
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for b := range bags {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -157,21 +163,36 @@ func fitTrees(dims []int, xs [][]uint8, y []float64, o TreeOptions, seed uint64)
 			inBag[b][i] = true
 		}
 	}
+	vals := make([][]float64, len(bags))
+	for b := range bags {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			vals[b] = make([]float64, n)
+			for i, a := range xs {
+				vals[b][i] = bags[b].eval(a)
+			}
+		}()
+	}
+	wg.Wait()
 	var sum float64
 	var cnt int
-	for i, a := range xs {
-		var s float64
+	for i := range xs {
+		var s, all, all2 float64
 		var k int
-		for b, bs := range bags {
+		for b := range bags {
+			v := vals[b][i]
+			all += v
+			all2 += v * v
 			if !inBag[b][i] {
-				s += bs.eval(a)
+				s += v
 				k++
 			}
 		}
 		if k > 0 {
 			d := y[i] - s/float64(k)
-			_, spread := f.predict(a)
-			sum += d*d - spread
+			sum += d*d - f.spread(all, all2)
 			cnt++
 		}
 	}
@@ -199,8 +220,11 @@ func boost(dims []int, xs [][]uint8, y []float64, sample []int, o TreeOptions) *
 	g := &grower{dims: dims, xs: rows, o: o}
 	for range o.Rounds {
 		t := g.grow(res)
-		for k, a := range rows {
-			res[k] -= o.Shrinkage * t.eval(a)
+		// Each leaf holds a range of g.idx: the rows t sends there.
+		for _, l := range g.leaves {
+			for _, k := range g.idx[l.lo:l.hi] {
+				res[k] -= o.Shrinkage * t[l.node].value
+			}
 		}
 		b.trees = append(b.trees, t)
 	}
@@ -208,15 +232,22 @@ func boost(dims []int, xs [][]uint8, y []float64, sample []int, o TreeOptions) *
 }
 
 type grower struct {
-	dims []int
-	xs   [][]uint8
-	o    TreeOptions
-	t    tree
-	idx  []int
+	dims   []int
+	xs     [][]uint8
+	o      TreeOptions
+	t      tree
+	idx    []int
+	leaves []leaf
+}
+
+// leaf is a leaf of the tree being grown and the range of grower.idx it holds.
+type leaf struct {
+	lo, hi int
+	node   int32
 }
 
 func (g *grower) grow(res []float64) tree {
-	g.t = nil
+	g.t, g.leaves = nil, g.leaves[:0]
 	if cap(g.idx) < len(g.xs) {
 		g.idx = make([]int, len(g.xs))
 	}
@@ -224,13 +255,14 @@ func (g *grower) grow(res []float64) tree {
 	for i := range g.idx {
 		g.idx[i] = i
 	}
-	g.split(g.idx, res, 0)
+	g.split(0, len(g.idx), res, 0)
 	return g.t
 }
 
-// split adds the node for the observations idx (indices into g.xs and res) and
-// returns its position in the tree.
-func (g *grower) split(idx []int, res []float64, depth int) int32 {
+// split adds the node for the observations g.idx[lo:hi] (indices into g.xs and res)
+// and returns its position in the tree.
+func (g *grower) split(lo, hi int, res []float64, depth int) int32 {
+	idx := g.idx[lo:hi]
 	var sum float64
 	for _, i := range idx {
 		sum += res[i]
@@ -238,6 +270,7 @@ func (g *grower) split(idx []int, res []float64, depth int) int32 {
 	me := int32(len(g.t))
 	g.t = append(g.t, node{lo: -1, hi: -1, value: sum / (float64(len(idx)) + g.o.Lambda)})
 	if depth >= g.o.Depth || len(idx) < 2*g.o.MinLeaf {
+		g.leaves = append(g.leaves, leaf{lo, hi, me})
 		return me
 	}
 
@@ -285,6 +318,7 @@ func (g *grower) split(idx []int, res []float64, depth int) int32 {
 		}
 	}
 	if bestPos < 0 {
+		g.leaves = append(g.leaves, leaf{lo, hi, me})
 		return me
 	}
 
@@ -296,8 +330,8 @@ func (g *grower) split(idx []int, res []float64, depth int) int32 {
 			k++
 		}
 	}
-	lo := g.split(idx[:k], res, depth+1)
-	hi := g.split(idx[k:], res, depth+1)
-	g.t[me].pos, g.t[me].left, g.t[me].lo, g.t[me].hi = bestPos, bestSet, lo, hi
+	left := g.split(lo, lo+k, res, depth+1)
+	right := g.split(lo+k, hi, res, depth+1)
+	g.t[me].pos, g.t[me].left, g.t[me].lo, g.t[me].hi = bestPos, bestSet, left, right
 	return me
 }

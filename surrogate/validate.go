@@ -138,15 +138,19 @@ func Validate(t *table.Table, o ValidateOptions) ([]Validation, error) {
 					return nil, fmt.Errorf("surrogate: validate %s at %.3g: %w", m, f, err)
 				}
 				rest := perm[ntrain:]
+				indices := make([]int, len(rest))
+				for i, k := range rest {
+					indices[i] = obs[k].Index
+				}
+				ps, err := s.predictAll(indices, epoch)
+				if err != nil {
+					return nil, fmt.Errorf("surrogate: validate %s: %w", m, err)
+				}
 				truth := make([]float64, len(rest))
 				pred := make([]float64, len(rest))
 				std := make([]float64, len(rest))
 				for i, k := range rest {
-					p, err := s.PredictIndex(obs[k].Index, epoch)
-					if err != nil {
-						return nil, fmt.Errorf("surrogate: validate %s: %w", m, err)
-					}
-					truth[i], pred[i], std[i] = obs[k].Acc, p.Mean, p.Std
+					truth[i], pred[i], std[i] = obs[k].Acc, ps[i].Mean, ps[i].Std
 				}
 				if runs[r], err = Score(truth, pred, std); err != nil {
 					return nil, fmt.Errorf("surrogate: validate %s at %.3g, repeat %d: %w",
