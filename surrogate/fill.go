@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/mfbench/mfbench/table"
 )
@@ -145,7 +146,7 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 	f.Meta = t.Meta()
 	f.Meta.Aggregate = table.MeanOfSeed
 	share := 100 * float64(f.Predicted) / float64(len(f.Rows))
-	what := fmt.Sprintf("surrogate-filled: %d of %d values (%.1f %%) of %s accuracy predicted "+
+	what := fmt.Sprintf("surrogate-filled: %d of %d values (%.1f %%) of %s predicted "+
 		"by the mfbench surrogate (model %s) fitted on the %d measured; values are seed "+
 		"means; per-value marks and uncertainty in the sidecar file *%s",
 		f.Predicted, len(f.Rows), share, c, s.Model(), len(f.Rows)-f.Predicted, marksSuffix)
@@ -187,7 +188,8 @@ func writeMarks(path string, marks []Mark) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	w := parquet.NewGenericWriter[Mark](tmp, parquet.CreatedBy("mfbench", "1", ""))
+	w := parquet.NewGenericWriter[Mark](tmp, parquet.CreatedBy("mfbench", "1", ""),
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedBetterCompression}))
 	if _, err := w.Write(marks); err != nil {
 		return fmt.Errorf("surrogate: writing marks %s: %w", path, err)
 	}
