@@ -11,7 +11,9 @@ package tabulate
 //   - sgdNesterov: SGD with Nesterov momentum and L2 weight decay, as PyTorch defines it.
 
 import (
+	"runtime"
 	"sync"
+	"weak"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // graph code reads as maths
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -25,15 +27,17 @@ type convSpec struct {
 }
 
 var (
-	convSpecs   sync.Map // *Node -> convSpec, for convolutions built by conv2D
-	stockConvVJ VJP      // GoMLX's own ConvGeneral gradient, used for other convolutions
+	// convSpecs maps weak.Pointer[Node] -> convSpec for convolutions built by conv2D;
+	// weak keys, removed when their node is collected, so graphs do not leak.
+	convSpecs   sync.Map
+	stockConvVJ VJP // GoMLX's own ConvGeneral gradient, used for other convolutions
 )
 
 func init() {
 	// Convolutions built by conv2D get convVJP; any other keeps GoMLX's own gradient.
 	stockConvVJ = VJPRegistration[NodeTypeConvGeneral]
 	VJPRegistration[NodeTypeConvGeneral] = func(node *Node, v []*Node, s shapes.Shape) []*Node {
-		spec, ok := convSpecs.Load(node)
+		spec, ok := convSpecs.Load(weak.Make(node))
 		if !ok {
 			return stockConvVJ(node, v, s)
 		}
@@ -46,7 +50,9 @@ func init() {
 func conv2D(x, kernel *Node, stride, pad int) *Node {
 	out := Convolve(x, kernel).StridePerAxis(stride, stride).
 		PaddingPerDim([][2]int{{pad, pad}, {pad, pad}}).Done()
-	convSpecs.Store(out, convSpec{stride: stride, pad: pad})
+	key := weak.Make(out)
+	convSpecs.Store(key, convSpec{stride: stride, pad: pad})
+	runtime.AddCleanup(out, func(k weak.Pointer[Node]) { convSpecs.Delete(k) }, key)
 	return out
 }
 
