@@ -141,7 +141,7 @@ log "job $job"
 
 # Tasks 0 and 1 run first (one CPU each on a 2-CPU node); interrupt each after its first
 # finished unit, before its last.
-sent0= sent1=
+sent0='' sent1=''
 interrupt_first_two() {
 	if [[ -z $sent0 ]] && has_units 0; then
 		shard_done 0 && fail "task 0 finished before it could be interrupted"
