@@ -378,3 +378,57 @@ func TestFillTwoEpochs(t *testing.T) {
 		}
 	}
 }
+
+// A partially trained resnet table (the space the bench runs on) fills to all 19,683
+// architectures, each with its exact params and MACs.
+func TestFillResNet(t *testing.T) {
+	sp := space.ResNet
+	var rows []table.Row
+	for i := 0; i < sp.Len(); i += 97 {
+		a := sp.Arch(i)
+		acc := 0.80
+		for k, c := range a {
+			acc += 0.002 * float64(c*(k+1)) // larger kernels late help more
+		}
+		for _, seed := range []int64{0, 1} {
+			macs, _ := sp.MACs(a)
+			rows = append(rows, table.Row{Arch: sp.String(a), Index: int64(i),
+				Seed: table.Int(seed), Epoch: 30, Params: sp.Params(a), MACs: table.Int(macs),
+				TestAcc: table.Float(acc + 0.001*float64(seed))})
+		}
+	}
+	part, err := table.New(table.Meta{Space: sp.Name(), Aggregate: table.PerSeed}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Fit(part, Options{Model: Ridge, Linear: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Fill(part, s, table.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled, err := table.New(f.Meta, f.Rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filled.Count() != 19683 || f.Predicted != 19683-len(rows)/2 {
+		t.Fatalf("filled %d architectures, %d predicted; want 19683, %d", filled.Count(),
+			f.Predicted, 19683-len(rows)/2)
+	}
+
+	// The all-7x7 net: exact cost, and the additive truth 0.80 + 0.002 * 2 * 45 plus
+	// the mean seed offset 0.0005: the evidence picks the additive model (interaction
+	// scale 0), which recovers it.
+	a, _ := sp.Parse("777777777")
+	idx, _ := sp.Index(a)
+	e, err := filled.Lookup(idx, table.MeanSeed, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filled.Params(idx) != 815194 || math.Abs(e.TestAcc-0.9805) > 0.002 {
+		t.Errorf("777777777: params %d, accuracy %v; want 815194 and 0.9805 +- 0.002",
+			filled.Params(idx), e.TestAcc)
+	}
+}
