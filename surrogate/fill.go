@@ -19,12 +19,15 @@ import (
 // are stored in a sidecar Parquet file next to it (see MarksPath), one per row of the
 // table, in the table's row order; its column names are part of the format.
 type Mark struct {
-	Arch      string   `parquet:"arch"`
-	Index     int64    `parquet:"index"`
-	Epoch     int64    `parquet:"epoch"`
-	Predicted bool     `parquet:"predicted"`        // the surrogate's value, not a measurement
-	AccStd    *float64 `parquet:"acc_std,optional"` // predictive standard deviation; NULL if measured
-	Seeds     int64    `parquet:"seeds"`            // training seeds averaged; 0 if predicted
+	Arch      string `parquet:"arch"`
+	Index     int64  `parquet:"index"`
+	Epoch     int64  `parquet:"epoch"`
+	Predicted bool   `parquet:"predicted"` // the surrogate's value, not a measurement
+
+	// AccStd is the predictive standard deviation of a predicted value; NULL when
+	// measured.
+	AccStd *float64 `parquet:"acc_std,optional"`
+	Seeds  int64    `parquet:"seeds"` // training seeds averaged; 0 if predicted
 }
 
 // Filled is a complete table built from a partial one: every architecture of the space

@@ -106,7 +106,9 @@ func fitRidge(dims []int, xs [][]uint8, y []float64, o RidgeOptions) (*ridge, er
 	return best, nil
 }
 
-func fitRidgeScale(enc *encoder, xs [][]uint8, y []float64, scale float64, iters int) (*ridge, error) {
+// fitRidgeScale fits the model with interaction features of weight scale.
+func fitRidgeScale(enc *encoder, xs [][]uint8, y []float64, scale float64,
+	iters int) (*ridge, error) {
 	n, p := len(xs), enc.p
 
 	// Sufficient statistics: X'X, the feature means and X' (y - ybar), from the sparse
