@@ -19,6 +19,8 @@
 # the work folder and names shard 2/3; that the rows the folder holds equal the
 # reference's (tablecmp -subset); then it resubmits shard 2 alone, merges, and checks
 # the merged table equals the reference row for row (every column but wall time).
+# Last, two refusals: a run of another recipe on the shared work folder, and an array
+# not numbered 0..n-1.
 #
 # Exits non-zero on any failure. Every wait has a timeout; whatever it started (Slurm
 # daemons, munged, the reference run) is stopped on every exit. The work folder is
@@ -215,4 +217,24 @@ shard_done 2 || fail "the rerun of shard 2 did not finish it"
 log "merge the shards and compare with the reference"
 "$tab" merge -out "$work/merged.parquet" "$work/shards" 2>>"$logs/merge.log"
 "$work/bin/tablecmp" "$work/ref.parquet" "$work/merged.parquet"
+
+log "a run of another recipe is refused by the shared work folder"
+if "$tab" run -shard 0/3 -work "$work/shards" "${flags[@]}" -epochs 2 >"$logs/other-plan.log" 2>&1; then
+	fail "tabulate run accepted a work folder of another plan"
+fi
+grep -q "different plan" "$logs/other-plan.log" ||
+	fail "the refusal does not say why: $(cat "$logs/other-plan.log")"
+"$tab" merge -out "$work/merged2.parquet" "$work/shards" 2>>"$logs/merge.log"
+"$work/bin/tablecmp" "$work/ref.parquet" "$work/merged2.parquet" >/dev/null ||
+	fail "the refused run changed the work folder"
+
+log "an array not numbered 0..n-1 is refused by tabulate.sbatch before any work"
+job3=$(cd "$work" && timeout 30 sbatch --parsable --array=1-3 --cpus-per-task=1 --time=2 \
+	--output="$logs/misnumbered-%a.out" "$here/tabulate.sbatch" -work misnumbered "${flags[@]}")
+wait_until 60 "the misnumbered array to end" array_gone "$job3"
+[[ $(job_field "${job3}_1" JobState) == FAILED ]] ||
+	fail "a task of --array=1-3 is $(job_field "${job3}_1" JobState), want FAILED"
+grep -q -- "use --array=0-2" "$logs/misnumbered-1.out" ||
+	fail "the misnumbered task's log does not say what to do: $(cat "$logs/misnumbered-1.out")"
+[[ ! -e $work/misnumbered ]] || fail "the misnumbered array started work"
 log "PASS: sharded, preempted, failed and rerun tabulation equals the single-process run"
