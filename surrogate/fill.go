@@ -1,8 +1,10 @@
 package surrogate
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"os"
@@ -38,6 +40,11 @@ type Filled struct {
 	Rows      []table.Row // sorted by index, then epoch
 	Marks     []Mark      // one per row, in the same order
 	Predicted int         // rows whose accuracy is predicted
+
+	// ID identifies this fill: a hash of its rows' accuracies and its marks, named in
+	// Meta.Notes and in the marks file, so that ReadMarks refuses marks left by
+	// another fill.
+	ID string
 }
 
 // Fill completes t with the predictions of s, a surrogate fitted on t (see Fit) in
@@ -146,20 +153,57 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 	}
 
 	// Provenance: the partial table's, with what the surrogate added.
+	f.ID = fillID(f.Rows, f.Marks)
 	f.Meta = t.Meta()
 	f.Meta.Aggregate = table.MeanOfSeed
 	share := 100 * float64(f.Predicted) / float64(len(f.Rows))
 	what := fmt.Sprintf("surrogate-filled: %d of %d values (%.1f %%) of %s predicted "+
 		"by the mfbench surrogate (model %s) fitted on the %d measured; values are seed "+
-		"means; per-value marks and uncertainty in the sidecar file *%s",
-		f.Predicted, len(f.Rows), share, c, s.Model(), len(f.Rows)-f.Predicted, marksSuffix)
+		"means; per-value marks and uncertainty in the sidecar *%s (fill %s)",
+		f.Predicted, len(f.Rows), share, c, s.Model(), len(f.Rows)-f.Predicted, marksSuffix,
+		f.ID)
 	f.Meta.Notes = strings.TrimSpace(what + ". " + f.Meta.Notes)
 	f.Meta.Source = strings.TrimSpace(f.Meta.Source + fmt.Sprintf(
 		" Filled: %.1f %% predicted by the mfbench surrogate (%s).", share, s.Model()))
 	return f, nil
 }
 
-const marksSuffix = ".marks.parquet"
+const (
+	marksSuffix = ".marks.parquet"
+	marksKey    = "mfbench.fill" // marks file metadata: the fill's ID
+)
+
+// fillID hashes the accuracies of rows and the marks (FNV-1a, 64 bits).
+func fillID(rows []table.Row, marks []Mark) string {
+	h := fnv.New64a()
+	var b [8]byte
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(b[:], v)
+		h.Write(b[:])
+	}
+	opt := func(p *float64) {
+		if p == nil {
+			put(1<<64 - 1)
+			return
+		}
+		put(math.Float64bits(*p))
+	}
+	for i, r := range rows {
+		m := marks[i]
+		h.Write([]byte(m.Arch))
+		put(uint64(m.Index))
+		put(uint64(m.Epoch))
+		put(uint64(m.Seeds))
+		if m.Predicted {
+			put(1)
+		}
+		opt(m.AccStd)
+		opt(r.TrainAcc)
+		opt(r.ValidAcc)
+		opt(r.TestAcc)
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
+}
 
 // MarksPath returns the path of the sidecar marks file of the filled table at path:
 // "x.parquet" has its marks in "x.marks.parquet".
@@ -171,7 +215,7 @@ func MarksPath(path string) string {
 // MarksPath(path). Each file is written atomically; the marks go first, so a table at
 // path always has its marks beside it. ReadMarks checks that they belong together.
 func (f *Filled) Write(path string) error {
-	if err := writeMarks(MarksPath(path), f.Marks); err != nil {
+	if err := writeMarks(MarksPath(path), f.Marks, f.ID); err != nil {
 		return err
 	}
 	if err := table.Write(path, f.Meta, f.Rows); err != nil {
@@ -180,7 +224,7 @@ func (f *Filled) Write(path string) error {
 	return nil
 }
 
-func writeMarks(path string, marks []Mark) (err error) {
+func writeMarks(path string, marks []Mark, id string) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("surrogate: writing marks: %w", err)
@@ -192,7 +236,8 @@ func writeMarks(path string, marks []Mark) (err error) {
 		}
 	}()
 	w := parquet.NewGenericWriter[Mark](tmp, parquet.CreatedBy("mfbench", "1", ""),
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedBetterCompression}))
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedBetterCompression}),
+		parquet.KeyValueMetadata(marksKey, id))
 	if _, err := w.Write(marks); err != nil {
 		return fmt.Errorf("surrogate: writing marks %s: %w", path, err)
 	}
@@ -233,6 +278,15 @@ func ReadMarks(path string) (marks []Mark, err error) {
 			marks, err = nil, fmt.Errorf("surrogate: marks %s: corrupted file: %v", mp, p)
 		}
 	}()
+	pf, err := parquet.OpenFile(fh, fileSize(fh))
+	if err != nil {
+		return nil, fmt.Errorf("surrogate: marks %s: %w", mp, err)
+	}
+	id, _ := pf.Lookup(marksKey)
+	if id == "" || !strings.Contains(t.Meta().Notes, "(fill "+id+")") {
+		return nil, fmt.Errorf("surrogate: marks %s: fill %q, but table %s is not that fill",
+			mp, id, path)
+	}
 	marks, err = parquet.Read[Mark](fh, fileSize(fh))
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("surrogate: marks %s: %w", mp, err)

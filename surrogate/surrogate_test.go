@@ -310,7 +310,7 @@ func TestFillRoundTrip(t *testing.T) {
 		t.Errorf("%d marks predicted, want 6430", npred)
 	}
 
-	// Marks that belong to another table are refused.
+	// Marks out of step with the rows are refused.
 	other := filepath.Join(t.TempDir(), "other.parquet")
 	f.Marks[5], f.Marks[6] = f.Marks[6], f.Marks[5]
 	if err := f.Write(other); err != nil {
@@ -318,6 +318,26 @@ func TestFillRoundTrip(t *testing.T) {
 	}
 	if _, err := ReadMarks(other); err == nil || !strings.Contains(err.Error(), "mark 5") {
 		t.Errorf("swapped marks: %v, want an error naming mark 5", err)
+	}
+
+	// Marks of another fill of the same architectures (a rewrite cut off between the
+	// marks and the table) are refused.
+	s2, err := Fit(part, Options{Model: Trees, Trees: TreeOptions{Bags: 2, Rounds: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, err := Fill(part, s2, table.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f2.ID == f.ID {
+		t.Fatalf("two fills share the ID %s", f.ID)
+	}
+	if err := writeMarks(MarksPath(path), f2.Marks, f2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadMarks(path); err == nil || !strings.Contains(err.Error(), f2.ID) {
+		t.Errorf("marks of another fill: %v, want an error naming fill %s", err, f2.ID)
 	}
 }
 
