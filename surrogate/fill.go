@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
@@ -168,6 +169,9 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 	return f, nil
 }
 
+// markColumns are the columns of a marks file, in order.
+var markColumns = []string{"arch", "index", "epoch", "predicted", "acc_std", "seeds"}
+
 const (
 	marksSuffix = ".marks.parquet"
 	marksKey    = "mfbench.fill" // marks file metadata: the fill's ID
@@ -281,6 +285,14 @@ func ReadMarks(path string) (marks []Mark, err error) {
 	pf, err := parquet.OpenFile(fh, fileSize(fh))
 	if err != nil {
 		return nil, fmt.Errorf("surrogate: marks %s: %w", mp, err)
+	}
+	var names []string
+	for _, f := range pf.Schema().Fields() {
+		names = append(names, f.Name())
+	}
+	if !slices.Equal(names, markColumns) {
+		return nil, fmt.Errorf("surrogate: marks %s: columns %v, want %v", mp, names,
+			markColumns)
 	}
 	id, _ := pf.Lookup(marksKey)
 	if id == "" || !strings.Contains(t.Meta().Notes, "(fill "+id+")") {

@@ -3,6 +3,7 @@ package surrogate
 import (
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -318,6 +319,20 @@ func TestFillRoundTrip(t *testing.T) {
 	}
 	if _, err := ReadMarks(other); err == nil || !strings.Contains(err.Error(), "mark 5") {
 		t.Errorf("swapped marks: %v, want an error naming mark 5", err)
+	}
+
+	// A file that is not a marks file is refused.
+	if err := os.WriteFile(MarksPath(other), []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadMarks(other); err == nil {
+		t.Error("marks file of garbage: no error")
+	}
+	if err := table.Write(MarksPath(other), part.Meta(), part.Rows()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadMarks(other); err == nil || !strings.Contains(err.Error(), "columns") {
+		t.Errorf("a table in place of the marks: %v, want an error about columns", err)
 	}
 
 	// Marks of another fill of the same architectures (a rewrite cut off between the
