@@ -123,7 +123,7 @@ func Observations(t *table.Table, c table.Column) []Observation {
 
 // Fit fits a surrogate to the measured accuracies of t (see Observations).
 func Fit(t *table.Table, o Options) (*Surrogate, error) {
-	s, err := FitObservations(t.Space(), Observations(t, o.Column), o)
+	s, err := fitObservations(t.Space(), Observations(t, o.Column), o)
 	if err != nil {
 		return nil, fmt.Errorf("surrogate: fit %s table, %s accuracy: %w",
 			t.Space().Name(), o.Column, err)
@@ -134,6 +134,14 @@ func Fit(t *table.Table, o Options) (*Surrogate, error) {
 // FitObservations fits a surrogate of space sp to obs, one model per epoch that obs
 // holds. Every epoch needs at least two observations that are not all equal.
 func FitObservations(sp space.Space, obs []Observation, o Options) (*Surrogate, error) {
+	s, err := fitObservations(sp, obs, o)
+	if err != nil {
+		return nil, fmt.Errorf("surrogate: fit %s: %w", sp.Name(), err)
+	}
+	return s, nil
+}
+
+func fitObservations(sp space.Space, obs []Observation, o Options) (*Surrogate, error) {
 	if o.Model == "" {
 		o.Model = Trees
 	}
