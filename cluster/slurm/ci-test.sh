@@ -109,7 +109,7 @@ submit() {
 	local array=$1
 	shift
 	(cd "$work" && env MFBENCH_TABULATE="$tab" "$@" timeout 30 sbatch --parsable \
-		--array="$array" --cpus-per-task=1 --time=15 --output="$logs/task-%a.out" \
+		--array="$array" --cpus-per-task=1 --mem=1G --time=15 --output="$logs/task-%a.out" \
 		"$here/tabulate.sbatch" -work shards "${flags[@]}")
 }
 
@@ -139,7 +139,7 @@ log "submit the array: $shards tasks of tabulate.sbatch"
 job=$(submit "0-$((shards - 1))")
 log "job $job"
 [[ $(job_field "${job}_0" TresPerNode) == *gpu:1* ]] ||
-	fail "task 0 does not carry the script's GPU request: $(timeout 10 scontrol -o show job "${job}_0")"
+	fail "task 0 lacks the script's GPU request: $(timeout 10 scontrol -o show job "${job}_0")"
 
 # Tasks 0 and 1 run first (one CPU each on a 2-CPU node); interrupt each after its first
 # finished unit, before its last.
@@ -195,7 +195,8 @@ fi
 grep -q "shard 2/3" "$logs/merge-incomplete.log" ||
 	fail "merge's error does not name shard 2/3: $(cat "$logs/merge-incomplete.log")"
 [[ ! -e $work/merged.parquet ]] || fail "merge left $work/merged.parquet behind"
-log "merge: $(grep -o 'tabulate: [0-9]* of [0-9]* units missing.*' "$logs/merge-incomplete.log" | head -1)"
+log "merge: $(grep -o 'tabulate: [0-9]* of [0-9]* units missing.*' "$logs/merge-incomplete.log" |
+	head -1)"
 
 log "wait for the reference run"
 wait "$ref_pid" || fail "the reference run failed (see $logs/reference.log)"
@@ -203,7 +204,8 @@ ref_pid=
 
 log "the failed task left the other shards' rows intact: the units present equal the reference's"
 "$tab" merge -partial -out "$work/partial.parquet" "$work/shards" 2>>"$logs/merge-partial.log"
-"$work/bin/tablecmp" -subset "$work/ref.parquet" "$work/partial.parquet" | tee "$logs/cmp-partial.txt"
+"$work/bin/tablecmp" -subset "$work/ref.parquet" "$work/partial.parquet" |
+	tee "$logs/cmp-partial.txt"
 grep -q "^match: $((6 + done2)) rows" "$logs/cmp-partial.txt" ||
 	fail "the partial table does not hold the $((6 + done2)) rows of the finished units"
 
@@ -219,7 +221,8 @@ log "merge the shards and compare with the reference"
 "$work/bin/tablecmp" "$work/ref.parquet" "$work/merged.parquet"
 
 log "a run of another recipe is refused by the shared work folder"
-if "$tab" run -shard 0/3 -work "$work/shards" "${flags[@]}" -epochs 2 >"$logs/other-plan.log" 2>&1; then
+if "$tab" run -shard 0/3 -work "$work/shards" "${flags[@]}" -epochs 2 \
+	>"$logs/other-plan.log" 2>&1; then
 	fail "tabulate run accepted a work folder of another plan"
 fi
 grep -q "different plan" "$logs/other-plan.log" ||
@@ -229,8 +232,9 @@ grep -q "different plan" "$logs/other-plan.log" ||
 	fail "the refused run changed the work folder"
 
 log "an array not numbered 0..n-1 is refused by tabulate.sbatch before any work"
-job3=$(cd "$work" && timeout 30 sbatch --parsable --array=1-3 --cpus-per-task=1 --time=2 \
-	--output="$logs/misnumbered-%a.out" "$here/tabulate.sbatch" -work misnumbered "${flags[@]}")
+job3=$(cd "$work" && timeout 30 sbatch --parsable --array=1-3 --cpus-per-task=1 --mem=1G \
+	--time=2 --output="$logs/misnumbered-%a.out" "$here/tabulate.sbatch" -work misnumbered \
+	"${flags[@]}")
 wait_until 60 "the misnumbered array to end" array_gone "$job3"
 [[ $(job_field "${job3}_1" JobState) == FAILED ]] ||
 	fail "a task of --array=1-3 is $(job_field "${job3}_1" JobState), want FAILED"

@@ -78,6 +78,9 @@ write_conf() {
 	cat >"$dir/gres.conf" <<-EOF
 		NodeName=$node Name=gpu File=$dir/gpu/nvidia[0-$((gpus - 1))]
 	EOF
+	local nodeline="NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus Sockets=$sockets"
+	nodeline+=" CoresPerSocket=$cores ThreadsPerCore=$threads RealMemory=$mem Gres=gpu:$gpus"
+	nodeline+=" State=UNKNOWN"
 	cat >"$dir/slurm.conf" <<-EOF
 		# Written by cluster/slurm/local-slurm.sh: a private one-node Slurm on loopback.
 		ClusterName=mfbench
@@ -110,7 +113,7 @@ write_conf() {
 		KillWait=5
 		ReturnToService=2
 		GresTypes=gpu
-		NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus Sockets=$sockets CoresPerSocket=$cores ThreadsPerCore=$threads RealMemory=$mem Gres=gpu:$gpus State=UNKNOWN
+		$nodeline
 		PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
 	EOF
 }
@@ -217,6 +220,9 @@ case ${1:-} in
 install) cmd_install ;;
 start) [[ $# == 2 ]] || die "usage: $0 start DIR"; cmd_start "$2" ;;
 stop) [[ $# == 2 ]] || die "usage: $0 stop DIR"; cmd_stop "$2" ;;
-env) [[ $# == 2 ]] || die "usage: $0 env DIR"; echo "export SLURM_CONF=$(cd "$2" && pwd)/slurm.conf" ;;
+env)
+	[[ $# == 2 ]] || die "usage: $0 env DIR"
+	echo "export SLURM_CONF=$(cd "$2" && pwd)/slurm.conf"
+	;;
 *) die "usage: $0 install | start DIR | stop DIR | env DIR" ;;
 esac
