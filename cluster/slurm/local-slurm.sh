@@ -27,7 +27,10 @@ wait_for() {
 	shift 2
 	deadline=$((SECONDS + limit))
 	until "$@" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || { echo "local-slurm: timed out after ${limit}s: $what" >&2; return 1; }
+		if ((SECONDS >= deadline)); then
+			echo "local-slurm: timed out after ${limit}s: $what" >&2
+			return 1
+		fi
 		sleep 0.5
 	done
 }
@@ -150,9 +153,13 @@ cmd_start() {
 	start_munged "$dir"
 	write_conf "$dir"
 	slurmctld -i
-	wait_for 30 "slurmctld answering on port $ctld_port" scontrol ping
+	wait_for 30 "slurmctld answering on port $ctld_port" ours_answer
 	slurmd -N "$node"
+	wait_for 30 "slurmd running" alive "$dir/slurmd.pid"
 	wait_for "${MFBENCH_SLURM_START_TIMEOUT:-60}" "node $node idle" node_idle
+	if ! alive "$dir/slurmctld.pid" || ! alive "$dir/slurmd.pid"; then
+		die "start: a daemon died; see $dir/slurmctld.log and $dir/slurmd.log"
+	fi
 	trap - EXIT
 }
 
@@ -206,7 +213,8 @@ cmd_stop() {
 	fi
 }
 
-# kill_stepds DIR: ends slurmstepd processes whose spool is DIR/spool, by process id.
+# kill_stepds DIR: kills, by process id, the slurmstepd processes of this Slurm (those
+# started with SLURM_CONF=DIR/slurm.conf), should any outlive the cancel above.
 kill_stepds() {
 	local dir=$1 p
 	for p in $(pgrep -x slurmstepd 2>/dev/null || true); do
