@@ -2,7 +2,8 @@
 """PyTorch CPU reference for tabulate: the same CIFAR-10 ResNet of design.md section 1.
 
 Prints the trainable parameter counts (272,474 all-3x3, 815,194 all-7x7) and the training
-throughput of one SGD (Nesterov) step, in Go benchmark format so benchstat can read it
+throughput of one SGD (Nesterov) step, per wall second and per CPU second (steadier on
+a shared machine), in Go benchmark format so benchstat can read it
 beside `go test -bench TrainStep ./tabulate`:
 
     /usr/bin/python3 scripts/torch_speed.py [--batch 16] [--steps 3] [--threads 2]
@@ -82,12 +83,13 @@ def main():
             opt.step()
 
         step()  # warm-up
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(a.steps):
             step()
         dt = (time.perf_counter() - t0) / a.steps
+        dc = (time.process_time() - c0) / a.steps
         print(f"BenchmarkTorchTrainStep/arch={arch}/batch={a.batch} {a.steps} "
-              f"{dt * 1e9:.0f} ns/op {a.batch / dt:.2f} img/s")
+              f"{dt * 1e9:.0f} ns/op {a.batch / dt:.2f} img/s {a.batch / dc:.2f} img/cpu-s")
 
 
 if __name__ == "__main__":
