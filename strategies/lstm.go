@@ -60,7 +60,8 @@ func (n *lstmNet) refresh() {
 		e := n.theta[n.emb+v*n.H : n.emb+(v+1)*n.H]
 		p := n.proj[v*H4 : (v+1)*H4]
 		for j := range H4 {
-			p[j] = dot(n.theta[n.wih+j*n.H:n.wih+(j+1)*n.H], e) + n.theta[n.bih+j] + n.theta[n.bhh+j]
+			w := n.theta[n.wih+j*n.H : n.wih+(j+1)*n.H]
+			p[j] = dot(w, e) + n.theta[n.bih+j] + n.theta[n.bhh+j]
 		}
 	}
 }

@@ -121,7 +121,8 @@ func run(stdout, stderr io.Writer, args []string) error {
 	}
 	for _, s := range split(*only) {
 		if !slices.Contains(strategies.Names, s) {
-			return fmt.Errorf("%w: -strategies: unknown %q (want %v)", errUsage, s, strategies.Names)
+			return fmt.Errorf("%w: -strategies: unknown %q (want %v)", errUsage, s,
+				strategies.Names)
 		}
 	}
 	problems := make([]*bench.Problem, len(names))
@@ -183,8 +184,8 @@ func run(stdout, stderr io.Writer, args []string) error {
 				per := time.Since(start).Nanoseconds() / int64(len(rs))
 				for _, r := range rs {
 					c := r.Chosen
-					fmt.Fprintf(w, "%s 1 %d ns/op %.6g mfactor %.6g regret %.6g test-acc %d params\n",
-						name, per, c.M, c.Regret, c.TestAcc, c.Params)
+					fmt.Fprintf(w, "%s 1 %d ns/op %.6g mfactor %.6g regret %.6g test-acc "+
+						"%d params\n", name, per, c.M, c.Regret, c.TestAcc, c.Params)
 				}
 				fmt.Fprintf(stderr, "%s: %d seeds in %v\n", name, len(rs),
 					time.Since(start).Round(time.Millisecond))
