@@ -29,7 +29,9 @@ type Recipe struct {
 	Momentum    float64 `json:"momentum"`     // Nesterov momentum; default 0.9
 	WeightDecay float64 `json:"weight_decay"` // L2 on every parameter; default 5e-4
 	// TrainLimit, ValidLimit and TestLimit use only the first images of each split
-	// (0: all of it): for CPU smoke runs, never for a benchmark table.
+	// (0: all of it): for CPU smoke runs, never for a benchmark table. The validation
+	// split is in file order, so its first images can be unbalanced (on the shared
+	// CIFAR-10 copy the first 64 hold only classes 3, 4, 5 and 8).
 	TrainLimit int `json:"train_limit,omitempty"`
 	ValidLimit int `json:"valid_limit,omitempty"`
 	TestLimit  int `json:"test_limit,omitempty"`
