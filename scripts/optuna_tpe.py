@@ -17,7 +17,8 @@ ns/suggestion is the mean time of study.ask() plus the suggest_categorical
 calls (where Optuna's sampler runs), per trial.
 
 Usage: go run ./cmd/mfbench -dump nas-bench-macro > /tmp/macro.csv
-       /usr/bin/python3 scripts/optuna_tpe.py /tmp/macro.csv [SEEDS] [TRIALS] > out.txt
+       /usr/bin/python3 scripts/optuna_tpe.py /tmp/macro.csv [SEEDS] [TRIALS] [FIRST] > out.txt
+(seeds FIRST .. FIRST+SEEDS-1; FIRST defaults to 0)
 """
 
 import sys
@@ -44,6 +45,7 @@ def main():
     path = sys.argv[1]
     seeds = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     trials = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     header, rows = load(path)
     space = header["space"]
     npos = len(next(iter(rows)))
@@ -57,7 +59,7 @@ def main():
     print(f"seeds: {seeds}\n\nobjective: {header['objective']}\noptimum: {header['optimum']}")
     print(f"optuna {optuna.__version__}", file=sys.stderr)
     name = f"BenchmarkSearch/space={space}/profile=reference/strategy=optuna-tpe/trials={trials}"
-    for seed in range(seeds):
+    for seed in range(first, first + seeds):
         rng = np.random.default_rng(seed)
         study = optuna.create_study(direction="maximize",
                                     sampler=optuna.samplers.TPESampler(seed=seed))
