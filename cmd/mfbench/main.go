@@ -284,7 +284,11 @@ func split(s string) []string {
 }
 
 // writeAtomic writes data to a temporary file beside path, then renames it.
+// The folder is created if missing.
 func writeAtomic(path, data string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err

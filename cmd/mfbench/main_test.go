@@ -9,7 +9,7 @@ import (
 )
 
 func TestRunWritesOneLinePerSeedAndResumes(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "m.txt")
+	out := filepath.Join(t.TempDir(), "sub", "m.txt")
 	args := []string{"-testdata", "../../testdata", "-seeds", "7", "-trials", "20",
 		"-spaces", "nas-bench-201", "-profiles", "reference", "-strategies", "random,re",
 		"-o", out}
