@@ -14,9 +14,11 @@ import (
 // falls back to the pure-Go backend. The XLA backend is available only in binaries
 // built with cgo and the xla build tag (see cmd/tabulate).
 //
-// The pure-Go backend is started with its ops_sequential option: with its default
-// parallel op scheduling, GoMLX v0.26.0 deadlocks on this net's training graph on small
-// machines (every worker waits for a worker inside a matrix product).
+// The pure-Go backend is started with parallelism=-1 (unbounded workers) unless spec
+// sets parallelism or ops_*: with its default bounded pool, GoMLX v0.26.0 deadlocks on
+// this net's training graph on small machines (every worker waits for a worker inside
+// a matrix product). Unbounded, it runs independent ops on all cores (1.5x faster than
+// ops_sequential on 2 cores) with the same numbers. It prints one line to stdout.
 func NewBackend(spec string) (b backends.Backend, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -29,12 +31,11 @@ func NewBackend(spec string) (b backends.Backend, err error) {
 	if spec == "" {
 		spec = "go"
 	}
-	if spec == "go" || strings.HasPrefix(spec, "go:") && !strings.Contains(spec, "ops_") {
-		if spec == "go" {
-			spec = "go:ops_sequential"
-		} else {
-			spec += ",ops_sequential"
-		}
+	if spec == "go" {
+		spec = "go:parallelism=-1"
+	} else if strings.HasPrefix(spec, "go:") && !strings.Contains(spec, "ops_") &&
+		!strings.Contains(spec, "parallelism") {
+		spec += ",parallelism=-1"
 	}
 	b, err = backends.NewWithConfig(spec)
 	if err != nil {

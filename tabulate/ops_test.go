@@ -18,11 +18,12 @@ var (
 	backendGo   backends.Backend
 )
 
-// testBackend returns GoMLX's pure-Go backend, whatever GOMLX_BACKEND says; one
-// instance for the whole test binary, since tensors cannot move between instances.
+// testBackend returns GoMLX's pure-Go backend as NewBackend configures it, whatever
+// GOMLX_BACKEND says; one instance for the whole test binary, since tensors cannot move
+// between instances.
 func testBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	backendOnce.Do(func() { backendGo, backendErr = simplego.New("ops_sequential") })
+	backendOnce.Do(func() { backendGo, backendErr = simplego.New("parallelism=-1") })
 	if backendErr != nil {
 		t.Fatalf("pure-Go backend: %v", backendErr)
 	}
