@@ -248,8 +248,11 @@ func train(ctx context.Context, log *slog.Logger, w *tabulate.WorkDir, todo []ta
 		return err
 	}
 	defer be.Finalize()
-	desc := be.Name() + ": " + be.Description()
-	log.Info("backend", "backend", desc, "masked", !plain)
+	desc := be.Name() + ": " + be.Description() + ", one masked 7x7 graph"
+	if plain {
+		desc = be.Name() + ": " + be.Description() + ", plain graphs"
+	}
+	log.Info("backend", "backend", desc)
 
 	r := w.Plan.Recipe
 	stepsPerUnit := r.Epochs * (min(cifar.Train.Len(), limitOr(r.TrainLimit, cifar.Train.Len())) / r.Batch)

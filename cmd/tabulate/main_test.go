@@ -72,6 +72,32 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+func TestTimeLimitStops(t *testing.T) {
+	// A time limit too short for any unit: run stops cleanly before training, writes no
+	// unit and no shard marker, and merge reports the missing unit.
+	dir := t.TempDir()
+	writeFixture(t, dir)
+	work := filepath.Join(dir, "work")
+	var out, errb bytes.Buffer
+	t.Setenv("GOMLX_BACKEND", "go")
+	err := run(context.Background(), &out, &errb, []string{"run", "-data", dir, "-work", work,
+		"-archs", "333333333", "-train-limit", "2", "-batch", "2", "-time-limit", "1ns"})
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, errb.String())
+	}
+	units, _ := filepath.Glob(filepath.Join(work, "units", "*"))
+	markers, _ := filepath.Glob(filepath.Join(work, "shards", "*"))
+	if len(units)+len(markers) != 0 || !strings.Contains(errb.String(), "time limit") {
+		t.Fatalf("units %v, markers %v, log:\n%s", units, markers, errb.String())
+	}
+	err = run(context.Background(), &out, &errb, []string{"merge", "-out",
+		filepath.Join(dir, "t.parquet"), work})
+	var me *tabulate.MissingError
+	if !errors.As(err, &me) || me.Missing != 1 {
+		t.Errorf("merge of an unfinished plan: %v, want 1 missing unit", err)
+	}
+}
+
 // TestKillResume runs the real command, kills it with SIGKILL while it trains, starts
 // it again, and checks that the table holds every unit exactly once and that the unit
 // finished before the kill was not trained again.
