@@ -50,6 +50,6 @@
 // rows and refuses folders of different plans or, unless asked, missing units.
 //
 // BUG(tabulate): GoMLX v0.26.0's pure-Go backend deadlocks on the training graph with
-// its default bounded worker pool on small machines; NewBackend starts it with
-// parallelism=-1 (unbounded), which avoids the deadlock.
+// its default bounded worker pool on small machines, and its unbounded parallel mode
+// has data races; NewBackend starts it with ops_sequential, one op at a time.
 package tabulate

@@ -23,7 +23,7 @@ var (
 // between instances.
 func testBackend(t testing.TB) backends.Backend {
 	t.Helper()
-	backendOnce.Do(func() { backendGo, backendErr = simplego.New("parallelism=-1") })
+	backendOnce.Do(func() { backendGo, backendErr = simplego.New("ops_sequential") })
 	if backendErr != nil {
 		t.Fatalf("pure-Go backend: %v", backendErr)
 	}
