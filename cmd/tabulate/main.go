@@ -28,7 +28,7 @@
 // # Backends
 //
 // GOMLX_BACKEND (or -backend) picks GoMLX's backend: "go" (pure Go, CPU, the default
-// here) or, in a binary built with cgo and -tags xla, "xla:cuda" or
+// here) or, in a binary built with cgo and the build tag xla, "xla:cuda" or
 // "xla:/path/to/xla_cuda_plugin.so". Set GOMLX_NO_AUTO_INSTALL=1 on machines without
 // internet.
 //
