@@ -24,6 +24,8 @@
 # SEEDS (default 0), BATCH (default 256), SAMPLE_SEED (default 0) shape the plan; the
 # architectures are all 19,683 in a random order fixed by SAMPLE_SEED, so any prefix
 # that fits the time is a uniform sample. Run it again with the same OUT to continue.
+# EXTRA_ARGS adds tabulate run flags; BACKEND=go skips the plugin search and runs on the
+# CPU (a dry run of the whole script, e.g. with EXTRA_ARGS="-train-limit 8 -batch 4").
 set -euo pipefail
 
 if [[ $# -lt 3 ]]; then
@@ -38,6 +40,10 @@ PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
 
+if [[ -n ${BACKEND:-} ]]; then
+	export GOMLX_BACKEND=$BACKEND GOMLX_NO_AUTO_INSTALL=1
+	PLUGIN="(none: BACKEND=$BACKEND)" NVIDIA="(none)" XLA_FLAGS=${XLA_FLAGS:-}
+else
 # 1. The PJRT CUDA plugin, from the Python environment (jax_plugins/xla_cuda12/...).
 SITE=$("$PYTHON" -c 'import site, sys; print("\n".join(site.getsitepackages() + [site.getusersitepackages()] + sys.path))' | sort -u)
 if [[ -z ${PLUGIN:-} ]]; then
@@ -74,10 +80,11 @@ export XLA_FLAGS="--xla_gpu_cuda_data_dir=$CUDA_DATA_DIR${XLA_FLAGS:+ $XLA_FLAGS
 export GOPJRT_CUDA_CHECKS=0
 export GOMLX_BACKEND="xla:$PLUGIN"
 export GOMLX_NO_AUTO_INSTALL=1
+fi
 
 ARGS=(run -data "$DATA" -work "$OUT/work" -sample 19683 -sample-seed "${SAMPLE_SEED:-0}"
 	-seeds "${SEEDS:-0}" -epochs "${EPOCHS:-1}" -batch "${BATCH:-256}"
-	-time-limit "${MINUTES}m" -progress 30s)
+	-time-limit "${MINUTES}m" -progress 30s ${EXTRA_ARGS:-})
 {
 	echo "date: $(date -u +%FT%TZ)"
 	echo "binary: $BIN"
