@@ -137,6 +137,17 @@ func LoadCIFAR10(dir string) (*CIFAR10, error) {
 		return nil, err
 	}
 	train, valid := splitValidation(all)
+
+	// Without validation or test images every accuracy would be undefined: refuse now,
+	// before any training.
+	switch {
+	case valid.Len() == 0:
+		return nil, fmt.Errorf("cifar10 %s: no validation images: the last tenth of each "+
+			"class goes to validation, so each class needs at least 10 training images "+
+			"(%d training images in all)", dir, all.Len())
+	case test.Len() == 0:
+		return nil, fmt.Errorf("cifar10 %s: %s holds no images", dir, TestFile)
+	}
 	return &CIFAR10{Train: train, Valid: valid, Test: test}, nil
 }
 

@@ -117,6 +117,19 @@ func TestLoadCIFAR10Split(t *testing.T) {
 	}
 }
 
+// TestLoadCIFAR10TooFew checks that data too small for a validation split is refused when
+// loaded, not after a unit has trained (its accuracies would be undefined).
+func TestLoadCIFAR10TooFew(t *testing.T) {
+	dir := t.TempDir()
+	// 90 images, labels i%10: 9 per class, so the last tenth of each class is empty.
+	writeFixture(t, dir, syntheticDataset(90, 1), syntheticDataset(30, 2))
+	_, err := LoadCIFAR10(dir)
+	if err == nil || !strings.Contains(err.Error(), "no validation images") ||
+		!strings.Contains(err.Error(), dir) {
+		t.Errorf("LoadCIFAR10 on 9 images per class = %v, want a no-validation error", err)
+	}
+}
+
 func TestLoadCIFAR10Real(t *testing.T) {
 	dir := os.Getenv("CIFAR10_DIR")
 	if dir == "" {
