@@ -11,7 +11,7 @@ GO ?= go
 BENCHSTAT = $(GO) run golang.org/x/perf/cmd/benchstat
 
 .PHONY: test vet gotest duckdb bench bench-smoke report report-check surrogate-report \
-	slurm-test tables ci
+	slurm-test gpu-selftest tables ci
 
 test: vet gotest duckdb
 
@@ -54,6 +54,11 @@ report-check: report
 surrogate-report:
 	$(GO) run ./cmd/surrogate validate -o surrogate/testdata/validation.md
 
+# The XLA (GPU) build of tabulate, and its PJRT plugin discovery checked without a GPU.
+gpu-selftest:
+	CGO_ENABLED=1 $(GO) build -tags xla -o out/tabulate-xla ./cmd/tabulate
+	scripts/gpu/selftest.sh out/tabulate-xla
+
 # Tabulation as a Slurm job array against a real Slurm started here (installs slurm-wlm).
 slurm-test:
 	cluster/slurm/ci-test.sh
@@ -64,4 +69,4 @@ tables:
 	$(GO) run ./cmd/mfimport -shared ../shared -out testdata -order space/nb201_order.txt
 
 # Everything CI runs.
-ci: test bench-smoke report-check slurm-test
+ci: bench-smoke report-check gpu-selftest slurm-test test
