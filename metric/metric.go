@@ -32,18 +32,29 @@ func M(a, s float64) float64 {
 //	M_beta = (1 + beta^2) a s / (beta^2 a + s)
 //
 // beta = 1 gives M. beta > 1 puts weight on s (small models): as beta grows, M_beta tends to
-// s. 0 < beta < 1 puts weight on a: as beta tends to 0, M_beta tends to a. It is 0 when
-// both a and s are 0, and NaN when a or s is NaN or negative, or beta <= 0.
+// s, and beta = +Inf gives s. 0 < beta < 1 puts weight on a: as beta tends to 0, M_beta
+// tends to a. It is 0 when both a and s are 0, and NaN when a or s is NaN or negative, or
+// beta is NaN or not positive. It is computed without overflow for any beta.
 func MBeta(a, s, beta float64) float64 {
 	if !(a >= 0 && s >= 0 && beta > 0) {
 		return math.NaN()
 	}
-	b2 := beta * beta
-	den := b2*a + s
+	if beta <= 1 {
+		b2 := beta * beta
+		den := b2*a + s
+		if den == 0 {
+			return 0
+		}
+		return (1 + b2) * a * s / den
+	}
+
+	// Divided through by beta^2, so that a large beta cannot overflow.
+	inv := 1 / (beta * beta)
+	den := a + inv*s
 	if den == 0 {
 		return 0
 	}
-	return (1 + b2) * a * s / den
+	return (inv + 1) * a * s / den
 }
 
 // AccuracyPerParam returns a / params, accuracy per trainable parameter.

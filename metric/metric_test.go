@@ -30,7 +30,8 @@ func TestM(t *testing.T) {
 	if got := M(0.9, 0.1); !near(got, 0.18, 1e-15) {
 		t.Errorf("M(0.9, 0.1) = %v, want 0.18", got)
 	}
-	for _, bad := range [][3]float64{{-0.1, 1, 1}, {1, 1, 0}, {math.NaN(), 1, 1}} {
+	for _, bad := range [][3]float64{{-0.1, 1, 1}, {1, 1, 0}, {math.NaN(), 1, 1},
+		{1, 1, math.NaN()}, {1, 1, -2}} {
 		if got := MBeta(bad[0], bad[1], bad[2]); !math.IsNaN(got) {
 			t.Errorf("MBeta(%v) = %v, want NaN", bad, got)
 		}
@@ -52,6 +53,14 @@ func TestBetaDirection(t *testing.T) {
 	}
 	if got := MBeta(0.7, 0.3, 1e4); !near(got, 0.3, 1e-6) {
 		t.Errorf("MBeta at large beta = %v, want s = 0.3", got)
+	}
+	for _, beta := range []float64{1e200, 1e300, math.Inf(1)} {
+		if got := MBeta(0.7, 0.3, beta); !near(got, 0.3, 1e-15) {
+			t.Errorf("MBeta at beta %g = %v, want s = 0.3", beta, got)
+		}
+	}
+	if got := MBeta(0, 0.3, math.Inf(1)); got != 0 {
+		t.Errorf("MBeta(0, 0.3, Inf) = %v, want 0", got)
 	}
 	if got := MBeta(0.7, 0.3, 1e-4); !near(got, 0.7, 1e-6) {
 		t.Errorf("MBeta at small beta = %v, want a = 0.7", got)
