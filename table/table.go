@@ -193,8 +193,12 @@ func (t *Table) Lookup(index int, seed, epoch int64) (Entry, error) {
 	}
 	s := search(t.seeds, seed)
 	if s < 0 {
-		return Entry{}, t.missing(index, seed, epoch,
-			fmt.Sprintf("the table has no seed %d (seeds %v)", seed, t.seeds))
+		what := fmt.Sprintf("the table has no seed %d (seeds %v)", seed, t.seeds)
+		if t.means == nil {
+			what = fmt.Sprintf("the table has no seed %d: it holds only means over seeds "+
+				"(ask for table.MeanSeed)", seed)
+		}
+		return Entry{}, t.missing(index, seed, epoch, what)
 	}
 	x := t.entries[t.slot(index, s, e)]
 	if !x.present {

@@ -8,7 +8,8 @@
 //	mftable top [flags] FILE        the best architectures under M_beta
 //	mftable audit                   the paper's Table 1, recomputed from its own A and P
 //
-// Flags of query: -seed S (default: the mean over seeds), -epoch E (default: the last).
+// Flags of query: -seed S (default -1: the mean over seeds), -epoch E (default: the last).
+// Flags go before FILE. -h after a command lists its flags.
 // Flags of top: -beta B (default 1), -n N (default 10), -epoch E.
 //
 // ARCH is any spelling the table's space accepts (for resnet "357333777" or
@@ -46,7 +47,19 @@ type usageError struct{ error }
 const usage = "usage: mftable info FILE | query [-seed S] [-epoch E] FILE ARCH | " +
 	"top [-beta B] [-n N] [-epoch E] FILE | audit"
 
+// helpOut receives -h output; run sets it to its writer.
+var helpOut io.Writer = os.Stdout
+
 func run(w io.Writer, args []string) error {
+	helpOut = w
+	err := dispatch(w, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(w io.Writer, args []string) error {
 	if len(args) == 0 {
 		return usageError{errors.New(usage)}
 	}
@@ -58,6 +71,9 @@ func run(w io.Writer, args []string) error {
 	case "top":
 		return top(w, args[1:])
 	case "audit":
+		if len(args) > 1 {
+			return usageError{fmt.Errorf("audit takes no arguments, got %q", args[1:])}
+		}
 		return metric.WriteAudit(w)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(w, usage)
@@ -66,14 +82,27 @@ func run(w io.Writer, args []string) error {
 	return usageError{fmt.Errorf("unknown command %q; %s", args[0], usage)}
 }
 
+// errHelp reports that a command printed its flags for -h; run returns nil for it.
+var errHelp = errors.New("help printed")
+
 func parse(fs *flag.FlagSet, args []string, nargs int) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(helpOut)
+			fmt.Fprintf(helpOut, "%s\nflags of %s:\n", usage, fs.Name())
+			fs.PrintDefaults()
+			return errHelp
+		}
 		return usageError{fmt.Errorf("%s: %w", fs.Name(), err)}
 	}
 	if fs.NArg() != nargs {
-		return usageError{fmt.Errorf("%s: want %d arguments, got %d; %s", fs.Name(), nargs,
-			fs.NArg(), usage)}
+		hint := ""
+		if fs.NArg() > nargs {
+			hint = " (flags go before FILE)"
+		}
+		return usageError{fmt.Errorf("%s: want %d arguments, got %d%s; %s", fs.Name(), nargs,
+			fs.NArg(), hint, usage)}
 	}
 	return nil
 }
@@ -109,7 +138,12 @@ func info(w io.Writer, args []string) error {
 	if t.HasValid() {
 		col = table.Valid
 	}
-	fmt.Fprintf(w, "\noptimum of M_beta over the seed-mean %s at epoch %d:\n", col, t.MaxEpoch())
+	over := "the whole space"
+	if t.Count() < t.Space().Len() {
+		over = fmt.Sprintf("the %d architectures present (of %d)", t.Count(), t.Space().Len())
+	}
+	fmt.Fprintf(w, "\noptimum of M_beta over the seed-mean %s at epoch %d, over %s:\n", col,
+		t.MaxEpoch(), over)
 	fmt.Fprintln(w, "beta   arch   accuracy   params   M_beta")
 	for _, beta := range []float64{0.1, 0.25, 0.5, 1, 2, 4} {
 		o, err := t.Best(beta, col, t.MaxEpoch())
@@ -131,7 +165,7 @@ func seeds(s []int64) string {
 
 func query(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("query", flag.ContinueOnError)
-	seed := fs.Int64("seed", table.MeanSeed, "training seed (default: mean over seeds)")
+	seed := fs.Int64("seed", table.MeanSeed, "training seed; -1 means the mean over seeds")
 	epoch := fs.Int64("epoch", 0, "epoch (default: the table's last)")
 	if err := parse(fs, args, 2); err != nil {
 		return err
@@ -196,8 +230,9 @@ func top(w io.Writer, args []string) error {
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
-	if !(*beta > 0) || *n < 1 {
-		return usageError{fmt.Errorf("top: -beta %v and -n %d must be positive", *beta, *n)}
+	if !(*beta > 0) || math.IsInf(*beta, 0) || *n < 1 {
+		return usageError{fmt.Errorf("top: -beta %v and -n %d must be positive and finite",
+			*beta, *n)}
 	}
 	t, err := table.Read(fs.Arg(0))
 	if err != nil {
@@ -205,6 +240,9 @@ func top(w io.Writer, args []string) error {
 	}
 	if *epoch == 0 {
 		*epoch = t.MaxEpoch()
+	}
+	if !slices.Contains(t.Epochs(), *epoch) {
+		return fmt.Errorf("top: %s has no epoch %d (epochs %v)", fs.Arg(0), *epoch, t.Epochs())
 	}
 	col := table.Test
 	if t.HasValid() {

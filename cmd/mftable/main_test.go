@@ -58,6 +58,12 @@ func TestErrors(t *testing.T) {
 		{[]string{"query", macro, "02012103"}, false, `"02012103"`},
 		{[]string{"query", "-epoch", "49", macro, "02012100"}, false, "no epoch 49"},
 		{[]string{"info", "nonexistent.parquet"}, false, "nonexistent.parquet"},
+		{[]string{"audit", "extra"}, true, "no arguments"},
+		{[]string{"top", "-beta", "Inf", macro}, true, "finite"},
+		{[]string{"top", "-epoch", "3", macro}, false, "no epoch 3"},
+		{[]string{"query", macro, "02012100", "-seed", "1"}, true, "flags go before FILE"},
+		{[]string{"query", "-seed", "0", "../../testdata/nas-bench-201.parquet",
+			"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"}, false, "only means over seeds"},
 	}
 	for _, tt := range tests {
 		err := run(&bytes.Buffer{}, tt.args)
@@ -65,5 +71,22 @@ func TestErrors(t *testing.T) {
 		if err == nil || errors.As(err, &u) != tt.usage || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q) = %v; want usage=%v and %q", tt.args, err, tt.usage, tt.want)
 		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"info", "query", "top"} {
+		var buf bytes.Buffer
+		if err := run(&buf, []string{cmd, "-h"}); err != nil {
+			t.Errorf("%s -h: %v, want nil", cmd, err)
+		}
+		if !strings.Contains(buf.String(), "flags of "+cmd) {
+			t.Errorf("%s -h printed %q", cmd, buf.String())
+		}
+	}
+	var buf bytes.Buffer
+	if err := run(&buf, []string{"query", "-h"}); err != nil ||
+		!strings.Contains(buf.String(), "-seed") {
+		t.Errorf("query -h = %v, %q; want the -seed flag listed", err, buf.String())
 	}
 }
