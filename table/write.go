@@ -2,12 +2,12 @@ package table
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/mfbench/mfbench/internal/atomicfile"
 )
 
 // Write validates rows (see Validate) and writes them with meta to a Parquet file at path,
@@ -15,7 +15,7 @@ import (
 // renames it over path, so path holds either the old content or the whole new table,
 // never part of one. The rows slice is not modified. The same meta and rows always give
 // the same bytes.
-func Write(path string, meta Meta, rows []Row) (err error) {
+func Write(path string, meta Meta, rows []Row) error {
 	if err := Validate(meta, rows); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -26,16 +26,11 @@ func Write(path string, meta Meta, rows []Row) (err error) {
 	sorted := slices.Clone(rows)
 	slices.SortFunc(sorted, func(a, b Row) int { return compareRows(&a, &b) })
 
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	out, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("table: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer out.Abort()
 
 	opts := []parquet.WriterOption{
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedBetterCompression}),
@@ -45,23 +40,14 @@ func Write(path string, meta Meta, rows []Row) (err error) {
 		opts = append(opts, parquet.KeyValueMetadata(kv[0], kv[1]))
 	}
 	opts = append(opts, parquet.KeyValueMetadata(keyPrefix+"checksum", checksum(kvs, sorted)))
-	w := parquet.NewGenericWriter[Row](tmp, opts...)
+	w := parquet.NewGenericWriter[Row](out, opts...)
 	if _, err := w.Write(sorted); err != nil {
 		return fmt.Errorf("table: writing %s: %w", path, err)
 	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("table: writing %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("table: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("table: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("table: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := out.Commit(); err != nil {
 		return fmt.Errorf("table: %w", err)
 	}
 	return nil

@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mfbench/mfbench/internal/atomicfile"
 	"github.com/mfbench/mfbench/space"
 	"github.com/mfbench/mfbench/table"
 )
@@ -194,7 +195,7 @@ func importNB201(src, dst, orderPath string) error {
 		})
 	}
 	if orderPath != "" {
-		if err := writeFileAtomic(orderPath, []byte(order.String())); err != nil {
+		if err := atomicfile.WriteFile(orderPath, []byte(order.String())); err != nil {
 			return err
 		}
 	}
@@ -213,24 +214,4 @@ func importNB201(src, dst, orderPath string) error {
 			"the published FLOPs are MACs + 10.",
 	}
 	return table.Write(dst, meta, rows)
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
