@@ -15,7 +15,8 @@ import (
 // ProblemOptions configures NewProblem. The zero value searches M (beta 1)
 // at the table's last epoch.
 type ProblemOptions struct {
-	// Beta of M_beta; 0 means 1.
+	// Beta of M_beta; 0 means 1. NewProblem refuses a negative, NaN or
+	// infinite beta.
 	Beta float64
 
 	// Epoch whose accuracies are searched and reported; 0 means the
@@ -58,8 +59,8 @@ func NewProblem(t *table.Table, o ProblemOptions) (*Problem, error) {
 	if o.Beta == 0 {
 		o.Beta = 1
 	}
-	if o.Beta < 0 || math.IsNaN(o.Beta) {
-		return nil, fmt.Errorf("bench: beta %v, want > 0", o.Beta)
+	if !(o.Beta > 0) || math.IsInf(o.Beta, 0) {
+		return nil, fmt.Errorf("bench: beta %v, want a finite number > 0", o.Beta)
 	}
 	if o.Epoch == 0 {
 		o.Epoch = t.MaxEpoch()

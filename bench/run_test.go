@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -267,5 +268,16 @@ func TestTimeBudget(t *testing.T) {
 	}
 	if !reflect.DeepEqual(more.Trials[:n], r.Trials) {
 		t.Error("the time-limited run differs from the first trials of the longer one")
+	}
+}
+
+// TestBadBeta: a negative, NaN or infinite beta is refused, naming the value.
+func TestBadBeta(t *testing.T) {
+	tb := problem(t, "nas-bench-201").Table
+	for _, b := range []float64{-1, math.NaN(), math.Inf(1), math.Inf(-1)} {
+		_, err := NewProblem(tb, ProblemOptions{Beta: b})
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("beta %v,", b)) {
+			t.Errorf("beta %v: err = %v", b, err)
+		}
 	}
 }

@@ -23,14 +23,23 @@
 //	-spaces LIST    comma-separated table names in -testdata (default
 //	                nas-bench-macro,nas-bench-201, plus resnet when its table exists)
 //	-profiles LIST  nni,reference (default both)
-//	-strategies LIST  only these strategies (default: each profile's set)
+//	-strategies LIST  only these strategies (default: each profile's set); each must be
+//	                run by one of -profiles
+//	-beta B         beta of M_beta, a finite number > 0 (default 1)
 //	-testdata DIR   where NAME.parquet tables are (default testdata)
-//	-o FILE         write to FILE atomically instead of stdout; finished blocks are
-//	                kept in FILE.partial, so a killed run started again resumes
+//	-o FILE         write to FILE (mode 0644) atomically instead of stdout; finished blocks
+//	                are kept in FILE.partial, so a killed run started again resumes. FILE's
+//	                folder must exist, except out/ (relative to the working folder), which
+//	                is created
 //	-workers N      goroutines (default GOMAXPROCS); results do not depend on it
 //	-dump SPACE     instead of running, write SPACE's objective as CSV (index, choices,
 //	                score of the seed-mean test accuracy, value per training seed or the
 //	                mean) for other tools, such as scripts/optuna_tpe.py
+//
+// -h or -help prints the flags and exits 0. A list flag that names nothing, an unknown
+// name, a strategy no selected profile runs, a bad -beta or an -o that is a folder or lies
+// in a missing folder is a usage error: exit status 2, before anything runs. Any other
+// failure exits 1.
 //
 // # Example
 //
@@ -48,6 +57,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -80,18 +91,26 @@ var profileStrategies = map[string][]string{
 
 func run(stdout, stderr io.Writer, args []string) error {
 	fs := flag.NewFlagSet("mfbench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are returned; -h prints the usage to stdout
 	seeds := fs.Int("seeds", 1000, "runs per strategy and space")
 	trials := fs.Int("trials", 50, "trial budget per run")
 	spaces := fs.String("spaces", "", "comma-separated table names (default: the shipped tables)")
 	profiles := fs.String("profiles", "nni,reference", "comma-separated profiles")
 	only := fs.String("strategies", "", "only these strategies (default: each profile's set)")
 	testdata := fs.String("testdata", "testdata", "folder of NAME.parquet tables")
-	out := fs.String("o", "", "output file (default stdout)")
+	out := fs.String("o", "", "output file (default stdout); its folder must exist, except out/")
 	workers := fs.Int("workers", 0, "goroutines (default GOMAXPROCS)")
 	dump := fs.String("dump", "", "write this space's objective as CSV and exit")
+	beta := fs.Float64("beta", 1, "beta of M_beta, a finite number > 0")
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, "usage: mfbench [flags]\n\nmfbench runs NAS strategies on "+
+				"lookup tables and writes one Go benchmark line per run.\n\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
+		return fmt.Errorf("%w: %v (mfbench -h lists the flags)", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
@@ -99,9 +118,18 @@ func run(stdout, stderr io.Writer, args []string) error {
 	if *seeds < 1 || *trials < 1 {
 		return fmt.Errorf("%w: -seeds %d and -trials %d must be >= 1", errUsage, *seeds, *trials)
 	}
+	if !(*beta > 0) || math.IsInf(*beta, 0) {
+		return fmt.Errorf("%w: -beta %v, want a finite number > 0", errUsage, *beta)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	// Resolve spaces, profiles and strategies before running anything.
+	// Resolve spaces, profiles and strategies before running anything: a selection
+	// that names nothing, or selects no run, is a usage error.
 	names := split(*spaces)
+	if set["spaces"] && len(names) == 0 {
+		return fmt.Errorf("%w: -spaces %q names no table", errUsage, *spaces)
+	}
 	if *dump != "" {
 		names = []string{*dump}
 	}
@@ -111,18 +139,13 @@ func run(stdout, stderr io.Writer, args []string) error {
 			names = append(names, "resnet")
 		}
 	}
-	var profs []strategies.Profile
-	for _, n := range split(*profiles) {
-		p, err := strategies.ProfileByName(n)
-		if err != nil {
-			return fmt.Errorf("%w: -profiles: %v", errUsage, err)
-		}
-		profs = append(profs, p)
+	profs, plan, err := selectRuns(*profiles, *only, set["strategies"])
+	if err != nil {
+		return err
 	}
-	for _, s := range split(*only) {
-		if !slices.Contains(strategies.Names, s) {
-			return fmt.Errorf("%w: -strategies: unknown %q (want %v)", errUsage, s,
-				strategies.Names)
+	if *out != "" {
+		if err := checkOut(*out); err != nil {
+			return err
 		}
 	}
 	problems := make([]*bench.Problem, len(names))
@@ -131,7 +154,7 @@ func run(stdout, stderr io.Writer, args []string) error {
 		if err != nil {
 			return err
 		}
-		if problems[i], err = bench.NewProblem(t, bench.ProblemOptions{}); err != nil {
+		if problems[i], err = bench.NewProblem(t, bench.ProblemOptions{Beta: *beta}); err != nil {
 			return err
 		}
 	}
@@ -143,9 +166,9 @@ func run(stdout, stderr io.Writer, args []string) error {
 		writeCSV(w, problems[0])
 		return finish(w, &buf, stdout, *out)
 	}
-	fmt.Fprintf(w, "goos: %s\ngoarch: %s\npkg: github.com/mfbench/mfbench/bench\n",
-		runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "seeds: %d\n", *seeds)
+	header := fmt.Sprintf("goos: %s\ngoarch: %s\npkg: github.com/mfbench/mfbench/bench\n"+
+		"seeds: %d\nbeta: %g\n", runtime.GOOS, runtime.GOARCH, *seeds, *beta)
+	fmt.Fprint(w, header)
 	seedList := make([]uint64, *seeds)
 	for i := range seedList {
 		seedList[i] = uint64(i)
@@ -156,16 +179,13 @@ func run(stdout, stderr io.Writer, args []string) error {
 	done := map[string][]string{}
 	if *out != "" {
 		partial = *out + ".partial"
-		done = readPartial(partial, *seeds)
+		done = readPartial(partial, header, *seeds)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(w, "\nobjective: %s\noptimum: %s M=%.4f\n", p.Objective(false),
 			p.Optimum.Arch, p.Optimum.M)
 		for _, pr := range profs {
-			for _, st := range profileStrategies[pr.Name] {
-				if *only != "" && !slices.Contains(split(*only), st) {
-					continue
-				}
+			for _, st := range plan[pr.Name] {
 				name := fmt.Sprintf("BenchmarkSearch/space=%s/profile=%s/strategy=%s/trials=%d",
 					p.Space.Name(), pr.Name, st, *trials)
 				if lines, ok := done[name]; ok {
@@ -209,15 +229,100 @@ func run(stdout, stderr io.Writer, args []string) error {
 	return nil
 }
 
+// selectRuns resolves -profiles and -strategies (explicit: -strategies was given) into
+// the profiles and, per profile name, the strategies to run. An empty or unknown profile
+// or strategy, or a strategy that none of the profiles runs, is a usage error.
+func selectRuns(profiles, only string, explicit bool) ([]strategies.Profile,
+	map[string][]string, error) {
+	var profs []strategies.Profile
+	names := split(profiles)
+	if len(names) == 0 {
+		return nil, nil, fmt.Errorf("%w: -profiles %q names no profile (want nni, reference "+
+			"or both)", errUsage, profiles)
+	}
+	for _, n := range names {
+		p, err := strategies.ProfileByName(n)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: -profiles: %v", errUsage, err)
+		}
+		if _, ok := profileStrategies[n]; !ok {
+			return nil, nil, fmt.Errorf("%w: -profiles: %q has no benchmark set", errUsage, n)
+		}
+		if slices.ContainsFunc(profs, func(q strategies.Profile) bool { return q.Name == n }) {
+			return nil, nil, fmt.Errorf("%w: -profiles: %q given twice", errUsage, n)
+		}
+		profs = append(profs, p)
+	}
+	want := split(only)
+	if explicit && len(want) == 0 {
+		return nil, nil, fmt.Errorf("%w: -strategies %q names no strategy", errUsage, only)
+	}
+	for _, s := range want {
+		if !slices.Contains(strategies.Names, s) {
+			return nil, nil, fmt.Errorf("%w: -strategies: unknown %q (want %v)", errUsage, s,
+				strategies.Names)
+		}
+		ok := false
+		for _, n := range names {
+			ok = ok || slices.Contains(profileStrategies[n], s)
+		}
+		if !ok {
+			return nil, nil, fmt.Errorf("%w: -strategies: %s is run by no profile of -profiles "+
+				"%s (nni runs %v, reference %v)", errUsage, s, strings.Join(names, ","),
+				profileStrategies["nni"], profileStrategies["reference"])
+		}
+	}
+	run := map[string][]string{}
+	for _, n := range names {
+		for _, s := range profileStrategies[n] {
+			if len(want) == 0 || slices.Contains(want, s) {
+				run[n] = append(run[n], s)
+			}
+		}
+	}
+	return profs, run, nil
+}
+
+// checkOut checks the -o path before anything runs: it must not be a folder, and its
+// folder must exist, except the default out/, which is created.
+func checkOut(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%w: -o %s is a directory, want a file", errUsage, path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && filepath.Clean(dir) == "out":
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fmt.Errorf("-o %s: %w", path, err)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: -o %s: folder %s does not exist (only out/ is created)",
+			errUsage, path, dir)
+	case err != nil:
+		return fmt.Errorf("-o %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%w: -o %s: %s is not a folder", errUsage, path, dir)
+	}
+	// A file can be created there (the result is written there atomically at the end).
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // readPartial returns the result lines of each block of a partial output
-// that holds all seeds; a missing or unreadable file resumes nothing.
-func readPartial(path string, seeds int) map[string][]string {
+// that starts with header (same seeds and beta) and holds all seeds; a
+// missing or unreadable file resumes nothing.
+func readPartial(path, header string, seeds int) map[string][]string {
 	done := map[string][]string{}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return done
 	}
-	if !strings.Contains(string(data), fmt.Sprintf("\nseeds: %d\n", seeds)) {
+	if !strings.HasPrefix(string(data), header) {
 		return done
 	}
 	for _, l := range strings.Split(string(data), "\n") {
@@ -283,12 +388,9 @@ func split(s string) []string {
 	return out
 }
 
-// writeAtomic writes data to a temporary file beside path, then renames it.
-// The folder is created if missing.
+// writeAtomic writes data to a temporary file beside path, then renames it;
+// the file is left with mode 0644. path's folder must exist.
 func writeAtomic(path, data string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -299,6 +401,10 @@ func writeAtomic(path, data string) error {
 		return err
 	}
 	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
 		os.Remove(f.Name())
 		return err
 	}
