@@ -54,8 +54,10 @@ type BenchInput struct {
 
 // ReadBench reads benchmark results in the Go benchmark format (golang.org/x/perf/benchfmt)
 // from r; name labels the input in the report. Lines the format cannot parse, results whose
-// name has no strategy= part, and values that are NaN or infinite are recorded as warnings
-// and skipped, not fatal; only a read error of r is returned as an error.
+// name has no strategy= part, values that are NaN or infinite, and values out of their
+// unit's range (mfactor, regret or test-acc outside [0, 1], params <= 0) are recorded as
+// warnings and skipped, not fatal; only a read error of r is returned as an error. The
+// caller decides whether an input with no Keys (no benchmark result at all) is an error.
 func ReadBench(r io.Reader, name string) (*BenchInput, error) {
 	in := &BenchInput{Name: name, Samples: map[BenchKey]map[string][]float64{},
 		PerRun: map[BenchKey]bool{}}
@@ -90,6 +92,12 @@ func ReadBench(r io.Reader, name string) (*BenchInput, error) {
 				unit := strings.TrimSuffix(v.Unit, "/op")
 				if v.Unit == "ns/op" || v.Unit == "sec/op" {
 					unit = v.Unit
+				}
+				if want := outOfRange(unit, v.Value); want != "" {
+					file, line := rec.Pos()
+					in.Warnings = append(in.Warnings, fmt.Sprintf("%s:%d: %s: %v %s is out of "+
+						"range (want %s), skipped", file, line, rec.Name, v.Value, v.Unit, want))
+					continue
 				}
 				m[unit] = append(m[unit], v.Value)
 			}
@@ -133,4 +141,20 @@ func parseBenchName(n benchfmt.Name) (BenchKey, bool) {
 	}
 	k.Other = strings.Join(other, "/")
 	return k, k.Strategy != ""
+}
+
+// outOfRange says what range a value of unit must lie in when v lies outside it, else "".
+// Units other than those of cmd/mfbench's result lines are not checked.
+func outOfRange(unit string, v float64) string {
+	switch unit {
+	case "mfactor", "regret", "test-acc":
+		if v < 0 || v > 1 {
+			return "0 to 1"
+		}
+	case "params":
+		if v <= 0 {
+			return "> 0"
+		}
+	}
+	return ""
 }

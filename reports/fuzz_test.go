@@ -18,6 +18,7 @@ func FuzzReadBench(f *testing.F) {
 	}
 	f.Add("BenchmarkX/strategy=a/trials=x-2 1 5 mfactor\n")
 	f.Add("BenchmarkX/strategy=a 1 NaN mfactor +Inf regret\n")
+	f.Add("BenchmarkX/strategy=a 1 1.5 mfactor -0.1 regret 2 test-acc 0 params\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		in, err := ReadBench(strings.NewReader(s), "fuzz")
 		if err != nil {
@@ -29,7 +30,7 @@ func FuzzReadBench(f *testing.F) {
 			}
 			for u, vs := range in.Samples[k] {
 				for _, v := range vs {
-					if !finite(v) {
+					if !finite(v) || outOfRange(u, v) != "" {
 						t.Errorf("key %+v unit %s: value %v", k, u, v)
 					}
 				}

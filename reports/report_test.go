@@ -342,3 +342,42 @@ func TestEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBenchRange: values out of their unit's range are skipped with a warning naming
+// the line, the value and the range; the report lists the warnings; other units pass.
+func TestReadBenchRange(t *testing.T) {
+	const text = "BenchmarkS/strategy=re-2 1 5 ns/op 1.2 mfactor -0.01 regret -0.5 test-acc " +
+		"0 params 7 widgets\n" +
+		"BenchmarkS/strategy=re-2 1 5 ns/op 0.5 mfactor 0 regret 1 test-acc 10 params\n" +
+		"BenchmarkS/strategy=re-2 1 5 ns/op 0 mfactor 1.0001 regret 0.9 test-acc -3 params\n"
+	in, err := ReadBench(strings.NewReader(text), "r.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := BenchKey{Strategy: "re"}
+	for u, want := range map[string][]float64{"mfactor": {0.5, 0}, "regret": {0},
+		"test-acc": {1, 0.9}, "params": {10}, "widgets": {7}} {
+		if got := in.Samples[k][u]; !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", u, got, want)
+		}
+	}
+	want := []string{
+		"r.txt:1: S/strategy=re-2: 1.2 mfactor is out of range (want 0 to 1), skipped",
+		"r.txt:1: S/strategy=re-2: -0.01 regret is out of range (want 0 to 1), skipped",
+		"r.txt:1: S/strategy=re-2: -0.5 test-acc is out of range (want 0 to 1), skipped",
+		"r.txt:1: S/strategy=re-2: 0 params is out of range (want > 0), skipped",
+		"r.txt:3: S/strategy=re-2: 1.0001 regret is out of range (want 0 to 1), skipped",
+		"r.txt:3: S/strategy=re-2: -3 params is out of range (want > 0), skipped",
+	}
+	if !slices.Equal(in.Warnings, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", in.Warnings, want)
+	}
+	r, err := New(Input{Bench: []*BenchInput{in}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Markdown(), "Lines skipped while reading:") ||
+		!strings.Contains(r.Markdown(), want[3]) {
+		t.Errorf("report lacks the warnings:\n%s", r.Markdown())
+	}
+}
