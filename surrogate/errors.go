@@ -13,6 +13,12 @@ var (
 
 	// ErrNoData: the table has no measured accuracy in the column and epochs asked.
 	ErrNoData = errors.New("surrogate: no measured accuracies to fit")
+
+	// ErrFilled: the table was made by Fill (or derived from such a table, as a Subset
+	// of it). Fit and Fill refuse it: its predicted values would be taken for
+	// measurements and the new fill's marks would flag none of them.
+	ErrFilled = errors.New("surrogate: the table is surrogate-filled; its predicted " +
+		"values would pass for measurements")
 )
 
 // QueryError reports a prediction the surrogate cannot make: an architecture outside

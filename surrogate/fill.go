@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -54,8 +55,13 @@ type Filled struct {
 // per-seed table becomes the mean over the seeds that measured it, as Lookup with
 // table.MeanSeed would give. Measured rows keep every column that all their seeds
 // recorded; predicted rows carry only column c. Meta.Notes and Meta.Source say what
-// share was predicted and by which model.
+// share was predicted and by which model. A t that is itself filled (see FillID) is
+// refused with ErrFilled: its predicted values would become measured ones.
 func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
+	if id, ok := FillID(t.Meta()); ok {
+		return nil, fmt.Errorf("%w (fill %s): fill the partial table it was made from",
+			ErrFilled, id)
+	}
 	sp := t.Space()
 	if sp.Name() != s.Space().Name() {
 		return nil, fmt.Errorf("surrogate: fill: table of space %s, surrogate of %s",
@@ -158,7 +164,7 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 	f.Meta = t.Meta()
 	f.Meta.Aggregate = table.MeanOfSeed
 	share := 100 * float64(f.Predicted) / float64(len(f.Rows))
-	what := fmt.Sprintf("surrogate-filled: %d of %d values (%.1f %%) of %s predicted "+
+	what := fmt.Sprintf(fillNote+" %d of %d values (%.1f %%) of %s predicted "+
 		"by the mfbench surrogate (model %s) fitted on the %d measured; values are seed "+
 		"means; per-value marks and uncertainty in the sidecar *%s (fill %s)",
 		f.Predicted, len(f.Rows), share, c, s.Model(), len(f.Rows)-f.Predicted, marksSuffix,
@@ -167,6 +173,27 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 	f.Meta.Source = strings.TrimSpace(f.Meta.Source + fmt.Sprintf(
 		" Filled: %.1f %% predicted by the mfbench surrogate (%s).", share, s.Model()))
 	return f, nil
+}
+
+// fillNote starts the note that Fill writes into Meta.Notes; fillIDNote matches the
+// fill's ID in it.
+const fillNote = "surrogate-filled:"
+
+var fillIDNote = regexp.MustCompile(`\(fill ([0-9a-f]{16})\)`)
+
+// FillID reports whether m is the metadata of a table that Fill made, or of one
+// derived from it that kept its notes (a Subset of it, say), and returns that fill's
+// ID when the notes still name it ("" otherwise). The marks file of the table, if
+// any, is not consulted.
+func FillID(m table.Meta) (id string, ok bool) {
+	i := strings.Index(m.Notes, fillNote)
+	if i < 0 {
+		return "", false
+	}
+	if g := fillIDNote.FindStringSubmatch(m.Notes[i:]); g != nil {
+		id = g[1]
+	}
+	return id, true
 }
 
 // markColumns are the columns of a marks file, in order.

@@ -121,8 +121,13 @@ func Observations(t *table.Table, c table.Column) []Observation {
 	return obs
 }
 
-// Fit fits a surrogate to the measured accuracies of t (see Observations).
+// Fit fits a surrogate to the measured accuracies of t (see Observations). A table
+// that Fill made (see FillID) is refused with ErrFilled.
 func Fit(t *table.Table, o Options) (*Surrogate, error) {
+	if id, ok := FillID(t.Meta()); ok {
+		return nil, fmt.Errorf("%w (fill %s): fit on the partial table it was made from",
+			ErrFilled, id)
+	}
 	s, err := fitObservations(t.Space(), Observations(t, o.Column), o)
 	if err != nil {
 		return nil, fmt.Errorf("surrogate: fit %s table, %s accuracy: %w",

@@ -311,6 +311,28 @@ func TestFillRoundTrip(t *testing.T) {
 		t.Errorf("%d marks predicted, want 6430", npred)
 	}
 
+	// A filled table, or a subset of one, is refused as the input of a fill or a fit:
+	// its predictions would count as measured.
+	if id, ok := FillID(got.Meta()); !ok || id != f.ID {
+		t.Errorf("FillID of the filled table: %q %v, want %q true", id, ok, f.ID)
+	}
+	if id, ok := FillID(part.Meta()); ok {
+		t.Errorf("FillID of the partial table: %q %v, want not filled", id, ok)
+	}
+	sub, err := Subset(got, 0.5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []*table.Table{got, sub} {
+		if _, err := Fill(in, s, table.Test); !errors.Is(err, ErrFilled) ||
+			!strings.Contains(err.Error(), "(fill "+f.ID+")") {
+			t.Errorf("Fill of a filled table: %v, want ErrFilled naming fill %s", err, f.ID)
+		}
+		if _, err := Fit(in, Options{Model: Ridge}); !errors.Is(err, ErrFilled) {
+			t.Errorf("Fit on a filled table: %v, want ErrFilled", err)
+		}
+	}
+
 	// Marks out of step with the rows are refused.
 	other := filepath.Join(t.TempDir(), "other.parquet")
 	f.Marks[5], f.Marks[6] = f.Marks[6], f.Marks[5]
