@@ -4,7 +4,7 @@
 // Usage:
 //
 //	surrogate validate [flags]          held-out and benchmark-level validation, Markdown
-//	surrogate subset -in T -frac F -out P   keep a random share of T's architectures
+//	surrogate subset -in T -frac F -out P   keep F % of T's architectures (-frac 2: 2 %)
 //	surrogate fill -in P -out FILLED    complete a partial table with predictions
 //	surrogate predict -table T ARCH...  predicted accuracy and its standard deviation
 //
@@ -41,14 +41,24 @@
 //	surrogate fill -in part.parquet -out filled.parquet [-model trees] [-seed 0]
 //	surrogate predict -table part.parquet [-epoch E] 22100000 11100000
 //
+// subset keeps every row of a random share of the input's architectures, drawn with
+// -seed N (default 0). Its -frac P is a percentage in (0, 100]: -frac 2 keeps 2 % of
+// them, not 200 %. The output must not be the input file.
+//
 // fill writes a table of seed means with every architecture of the space at every
 // epoch of the input, and beside it the marks file (filled.marks.parquet: arch,
 // index, epoch, predicted, acc_std, seeds) saying which values were predicted and
 // how uncertain they are; the table's notes say what share was predicted. Flags of
 // fill and predict: -model ridge or trees (default trees), -seed N (default 0), and
-// -column valid to model validation accuracy instead of test accuracy.
+// -column valid to model validation accuracy instead of test accuracy. fill and
+// predict refuse a table that fill made (its notes name the fill, or a marks file lies
+// beside it): its predicted values would pass for measurements. Fill the partial
+// table it was made from instead. fill refuses an -out that is its -in, or whose marks
+// file would be.
 //
-// Exit status: 2 for a usage error, 1 for any other failure.
+// surrogate -h prints a summary of the commands; surrogate COMMAND -h its flags.
+// Errors are printed as "surrogate: message" on stderr. Exit status: 0 on success and
+// for -h, 2 for a usage error, 1 for any other failure.
 package main
 
 import (
@@ -69,16 +79,38 @@ import (
 
 func main() {
 	err := run(os.Stdout, os.Stderr, os.Args[1:])
-	var ue usageError
-	switch {
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "surrogate:", err)
-		os.Exit(2)
-	case err != nil:
-		slog.Error("surrogate failed", "err", err)
-		os.Exit(1)
+	if err == nil {
+		return
 	}
+	fmt.Fprintln(os.Stderr, errorLine(err))
+	var ue usageError
+	if errors.As(err, &ue) {
+		os.Exit(2)
+	}
+	os.Exit(1)
 }
+
+// errorLine is err as the command prints it: "surrogate: message", without repeating
+// the prefix that the package's errors carry.
+func errorLine(err error) string {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "surrogate: ") {
+		msg = "surrogate: " + msg
+	}
+	return msg
+}
+
+const usage = `usage:
+  surrogate validate [flags]                  validate the models, Markdown report
+  surrogate subset -in T -frac P -out PART    keep P % of T's architectures
+                                              (a percentage: -frac 2 keeps 2 %)
+  surrogate fill -in PART -out FILLED         complete a partial table with predictions
+  surrogate predict -table T ARCH...          predicted accuracy and standard deviation
+Run surrogate COMMAND -h for a command's flags.
+`
+
+// errHelp reports that -h printed the help; run returns nil for it.
+var errHelp = errors.New("help printed")
 
 // usageError is a bad command line.
 type usageError struct{ msg string }
@@ -89,9 +121,20 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
+// run runs the command line args (without the program name). Help asked for with -h
+// goes to stdout and returns nil.
 func run(stdout, stderr io.Writer, args []string) error {
+	err := dispatch(stdout, stderr, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(stdout, stderr io.Writer, args []string) error {
 	if len(args) == 0 {
-		return usagef("missing command: validate, subset, fill or predict")
+		return usagef("missing command: validate, subset, fill or predict " +
+			"(surrogate -h for help)")
 	}
 	switch args[0] {
 	case "validate":
@@ -102,21 +145,79 @@ func run(stdout, stderr io.Writer, args []string) error {
 		return runFill(stdout, stderr, args[1:])
 	case "predict":
 		return runPredict(stdout, stderr, args[1:])
+	case "-h", "-help", "--help", "help":
+		_, err := io.WriteString(stdout, usage)
+		return err
 	}
-	return usagef("unknown command %q: want validate, subset, fill or predict", args[0])
+	return usagef("unknown command %q: want validate, subset, fill or predict "+
+		"(surrogate -h for help)", args[0])
 }
 
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+// newFlags returns the flag set of a command; parse reports its errors and help.
+func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("surrogate "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
-func parse(fs *flag.FlagSet, args []string) error {
+// parse parses args into fs. Positional arguments are an error unless positional;
+// -h prints the usage and fs's flags to stdout and returns errHelp.
+func parse(stdout io.Writer, fs *flag.FlagSet, args []string, positional bool) error {
+	cmd := strings.TrimPrefix(fs.Name(), "surrogate ")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "%sFlags of %s:\n", usage, fs.Name())
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fs.SetOutput(io.Discard)
+			return errHelp
+		}
+		return usagef("%s: %v (%s -h for help)", cmd, err, fs.Name())
+	}
+	if !positional && fs.NArg() > 0 {
+		return usagef("%s: unexpected arguments %q (flags go before them; %s -h for help)",
+			cmd, fs.Args(), fs.Name())
 	}
 	return nil
+}
+
+// samePath reports whether paths a and b name the same file: the same cleaned
+// absolute path, or, when both exist, the same file by os.SameFile (links).
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	if err1 == nil && err2 == nil && aa == ab {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// notFilled refuses the table t read from path when fill made it: its notes name a
+// fill, or a marks file lies beside it.
+func notFilled(cmd, path string, t *table.Table) error {
+	if id, ok := surrogate.FillID(t.Meta()); ok {
+		if id != "" {
+			id = " (fill " + id + ")"
+		}
+		return fmt.Errorf("%s: %s is a surrogate-filled table%s: its predicted values "+
+			"would pass for measurements; use the partial table it was made from", cmd,
+			path, id)
+	}
+	if mp := surrogate.MarksPath(path); fileExists(mp) {
+		return fmt.Errorf("%s: %s has a fill's marks file %s beside it, so it looks like a "+
+			"surrogate-filled table: its predicted values would pass for measurements; use "+
+			"the partial table it was made from (or remove the marks file if it is stale)",
+			cmd, path, mp)
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func parseModels(s string) ([]surrogate.Model, error) {
@@ -144,7 +245,7 @@ func parseColumn(s string) (table.Column, error) {
 }
 
 func runValidate(stdout, stderr io.Writer, args []string) error {
-	fs := newFlags("validate", stderr)
+	fs := newFlags("validate")
 	macroPath := fs.String("macro", "testdata/nas-bench-macro.parquet", "NAS-Bench-Macro table")
 	nbPath := fs.String("nb201", "testdata/nas-bench-201.parquet", "NAS-Bench-201 table")
 	fracs := fs.String("fractions", "1,2,5,10,50", "training shares in percent")
@@ -158,17 +259,14 @@ func runValidate(stdout, stderr io.Writer, args []string) error {
 	runs := fs.Int("runs", 100, "runs per strategy and table")
 	trials := fs.Int("trials", 50, "trials per run")
 	out := fs.String("o", "", "write the report to this file")
-	if err := parse(fs, args); err != nil {
+	if err := parse(stdout, fs, args, false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("validate: unexpected arguments %q", fs.Args())
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	var fr []float64
 	for f := range strings.SplitSeq(*fracs, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || v <= 0 || v >= 100 {
+		if err != nil || !(v > 0 && v < 100) {
 			return usagef("-fractions: %q is not a percentage in (0, 100)", f)
 		}
 		fr = append(fr, v/100)
@@ -180,7 +278,7 @@ func runValidate(stdout, stderr io.Writer, args []string) error {
 	if *repeats < 1 || *runs < 2 || *trials < 1 || *draws < 1 {
 		return usagef("-repeats, -draws and -trials must be >= 1 and -runs >= 2")
 	}
-	if *benchFrac < 0 || *benchFrac >= 100 {
+	if !(*benchFrac >= 0 && *benchFrac < 100) {
 		return usagef("-bench-frac %v: want a percentage in [0, 100)", *benchFrac)
 	}
 	prof, err := strategies.ProfileByName(*profile)
@@ -193,6 +291,11 @@ func runValidate(stdout, stderr io.Writer, args []string) error {
 	}
 
 	// Read the tables first: a bad path fails before any work.
+	for _, in := range []string{*macroPath, *nbPath} {
+		if *out != "" && in != "" && samePath(*out, in) {
+			return usagef("validate: -o %s names the same file as the table %s", *out, in)
+		}
+	}
 	macro, err := table.Read(*macroPath)
 	if err != nil {
 		return err
@@ -320,19 +423,24 @@ func emit(stdout io.Writer, path, s string) (err error) {
 }
 
 func runSubset(stdout, stderr io.Writer, args []string) error {
-	fs := newFlags("subset", stderr)
-	in := fs.String("in", "", "complete table")
-	frac := fs.Float64("frac", 0, "share of architectures to keep, in percent")
+	fs := newFlags("subset")
+	in := fs.String("in", "", "complete table to draw from")
+	frac := fs.Float64("frac", 0, "percentage of the architectures to keep, in (0, 100]:\n"+
+		"2 keeps 2 % of them")
 	seed := fs.Uint64("seed", 0, "seed of the draw")
-	out := fs.String("out", "", "partial table to write")
-	if err := parse(fs, args); err != nil {
+	out := fs.String("out", "", "partial table to write (not the -in file)")
+	if err := parse(stdout, fs, args, false); err != nil {
 		return err
 	}
 	if *in == "" || *out == "" {
 		return usagef("subset: -in and -out are required")
 	}
-	if *frac <= 0 || *frac > 100 {
-		return usagef("subset: -frac %v: want a percentage in (0, 100]", *frac)
+	if !(*frac > 0 && *frac <= 100) {
+		return usagef("subset: -frac %v: want a percentage in (0, 100] (2 means 2 %%)", *frac)
+	}
+	if samePath(*in, *out) {
+		return usagef("subset: -out %s names the same file as -in %s; write the subset "+
+			"to another file", *out, *in)
 	}
 	t, err := table.Read(*in)
 	if err != nil {
@@ -381,15 +489,23 @@ func (f fitFlags) options() (surrogate.Options, error) {
 }
 
 func runFill(stdout, stderr io.Writer, args []string) error {
-	fs := newFlags("fill", stderr)
-	in := fs.String("in", "", "partial table")
-	out := fs.String("out", "", "filled table to write (marks beside it)")
+	fs := newFlags("fill")
+	in := fs.String("in", "", "partial table (not a filled one)")
+	out := fs.String("out", "", "filled table to write (marks beside it; not the -in file)")
 	ff := addFitFlags(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parse(stdout, fs, args, false); err != nil {
 		return err
 	}
 	if *in == "" || *out == "" {
 		return usagef("fill: -in and -out are required")
+	}
+	if samePath(*in, *out) {
+		return usagef("fill: -out %s names the same file as -in %s; write the filled "+
+			"table to another file", *out, *in)
+	}
+	if mp := surrogate.MarksPath(*out); samePath(*in, mp) {
+		return usagef("fill: the marks file %s of -out %s would overwrite -in %s", mp,
+			*out, *in)
 	}
 	o, err := ff.options()
 	if err != nil {
@@ -397,6 +513,9 @@ func runFill(stdout, stderr io.Writer, args []string) error {
 	}
 	t, err := table.Read(*in)
 	if err != nil {
+		return err
+	}
+	if err := notFilled("fill", *in, t); err != nil {
 		return err
 	}
 	s, err := surrogate.Fit(t, o)
@@ -417,11 +536,11 @@ func runFill(stdout, stderr io.Writer, args []string) error {
 }
 
 func runPredict(stdout, stderr io.Writer, args []string) error {
-	fs := newFlags("predict", stderr)
+	fs := newFlags("predict")
 	in := fs.String("table", "", "table to fit on")
 	epoch := fs.Int64("epoch", 0, "epoch (default: the table's last)")
 	ff := addFitFlags(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parse(stdout, fs, args, true); err != nil {
 		return err
 	}
 	if *in == "" || fs.NArg() == 0 {
@@ -433,6 +552,9 @@ func runPredict(stdout, stderr io.Writer, args []string) error {
 	}
 	t, err := table.Read(*in)
 	if err != nil {
+		return err
+	}
+	if err := notFilled("predict", *in, t); err != nil {
 		return err
 	}
 	if *epoch == 0 {
