@@ -44,7 +44,7 @@ type Plan struct {
 }
 
 // NewPlan returns the plan for the given architectures (any accepted spelling) and
-// seeds, with the recipe's defaults filled in.
+// seeds, with the recipe's defaults filled in. Seeds must be distinct and >= 0.
 func NewPlan(archs []string, seeds []int64, recipe Recipe) (Plan, error) {
 	if err := recipe.Validate(); err != nil {
 		return Plan{}, err
@@ -69,6 +69,12 @@ func NewPlan(archs []string, seeds []int64, recipe Recipe) (Plan, error) {
 	}
 	if len(slices.Compact(slices.Sorted(slices.Values(seeds)))) != len(seeds) {
 		return Plan{}, fmt.Errorf("tabulate: seeds %v repeat", seeds)
+	}
+	for _, s := range seeds {
+		if s < 0 {
+			return Plan{}, fmt.Errorf("tabulate: seed %d is negative; training seeds are "+
+				">= 0 (a table's seed %d means the mean over seeds)", s, table.MeanSeed)
+		}
 	}
 	return p, nil
 }
@@ -118,13 +124,21 @@ type Result struct {
 
 // ParseShard parses "i/n" with 0 <= i < n.
 func ParseShard(s string) (i, n int, err error) {
+	i, n, ok := parseShard(s)
+	if !ok {
+		return 0, 0, fmt.Errorf("tabulate: shard %q, want i/n with 0 <= i < n", s)
+	}
+	return i, n, nil
+}
+
+func parseShard(s string) (i, n int, ok bool) {
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return 0, 0, fmt.Errorf("tabulate: shard %q, want i/n with 0 <= i < n", s)
+		return 0, 0, false
 	}
-	return i, n, nil
+	return i, n, true
 }
 
 // ShardFromEnv returns the shard that a job scheduler assigns through the environment:
@@ -134,18 +148,18 @@ func ParseShard(s string) (i, n int, err error) {
 // as jobCount). ok is false when neither is set.
 func ShardFromEnv(getenv func(string) string, jobCount int) (i, n int, ok bool, err error) {
 	if id := getenv("SLURM_ARRAY_TASK_ID"); id != "" {
-		i, n, err = ParseShard(id + "/" + getenv("SLURM_ARRAY_TASK_COUNT"))
-		if err != nil {
+		count := getenv("SLURM_ARRAY_TASK_COUNT")
+		if i, n, ok = parseShard(id + "/" + count); !ok {
 			return 0, 0, false, fmt.Errorf("tabulate: SLURM_ARRAY_TASK_ID=%q "+
-				"SLURM_ARRAY_TASK_COUNT=%q: %w", id, getenv("SLURM_ARRAY_TASK_COUNT"), err)
+				"SLURM_ARRAY_TASK_COUNT=%q, want task i of n with 0 <= i < n "+
+				"(an array numbered 0..n-1)", id, count)
 		}
 		return i, n, true, nil
 	}
 	if id := getenv("JOB_COMPLETION_INDEX"); id != "" {
-		i, n, err = ParseShard(id + "/" + strconv.Itoa(jobCount))
-		if err != nil {
+		if i, n, ok = parseShard(id + "/" + strconv.Itoa(jobCount)); !ok {
 			return 0, 0, false, fmt.Errorf("tabulate: JOB_COMPLETION_INDEX=%q with %d "+
-				"completions: %w", id, jobCount, err)
+				"completions (-job-count), want index i of n with 0 <= i < n", id, jobCount)
 		}
 		return i, n, true, nil
 	}
@@ -159,26 +173,30 @@ type WorkDir struct {
 }
 
 // OpenWorkDir creates the work folder at path for plan, or opens an existing one,
-// which must hold the same plan.
+// which must hold the same plan. A folder of another plan is refused before anything
+// is written to it. Callers should check every other input first: the first
+// OpenWorkDir binds the folder to its plan for good.
 func OpenWorkDir(path string, plan Plan) (*WorkDir, error) {
-	for _, d := range []string{path, filepath.Join(path, "units"), filepath.Join(path, "shards")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, fmt.Errorf("tabulate: work folder: %w", err)
-		}
-	}
 	pp := filepath.Join(path, "plan.json")
 	old, err := readPlan(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		data, _ := json.MarshalIndent(plan, "", "  ")
-		if err := writeFileAtomic(pp, append(data, '\n')); err != nil {
-			return nil, err
-		}
 	case err != nil:
 		return nil, err
 	case !reflect.DeepEqual(old, plan):
 		return nil, fmt.Errorf("tabulate: work folder %s holds a different plan "+
 			"(recipe, architectures or seeds); use another folder", path)
+	}
+	for _, d := range []string{path, filepath.Join(path, "units"), filepath.Join(path, "shards")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("tabulate: work folder: %w", err)
+		}
+	}
+	if err != nil { // no plan.json yet
+		data, _ := json.MarshalIndent(plan, "", "  ")
+		if err := writeFileAtomic(pp, append(data, '\n')); err != nil {
+			return nil, err
+		}
 	}
 	return &WorkDir{Path: path, Plan: plan}, nil
 }

@@ -2,6 +2,7 @@ package tabulate
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,6 +48,31 @@ func TestPlanShards(t *testing.T) {
 	if _, err := NewPlan([]string{"33333333"}, []int64{0}, Recipe{}); err == nil {
 		t.Error("a plan with an 8-digit architecture was accepted")
 	}
+	// Seed -1 is table.MeanSeed, the mean over seeds; no training seed is negative.
+	if _, err := NewPlan([]string{"333333333"}, []int64{0, -1}, Recipe{}); err == nil ||
+		!strings.Contains(err.Error(), "seed -1 is negative") {
+		t.Errorf("a plan with seed -1: %v, want a refusal", err)
+	}
+}
+
+func TestOpenWorkDirOtherPlanUntouched(t *testing.T) {
+	p := testPlan(t)
+	dir := filepath.Join(t.TempDir(), "w")
+	if _, err := OpenWorkDir(dir, p); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
+	os.Remove(filepath.Join(dir, "units"))
+	other, _ := NewPlan([]string{"333333333"}, []int64{0}, Recipe{})
+	if _, err := OpenWorkDir(dir, other); err == nil ||
+		!strings.Contains(err.Error(), "holds a different plan") {
+		t.Fatalf("OpenWorkDir of another plan: %v, want a refusal", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if _, err := os.Stat(filepath.Join(dir, "units")); !errors.Is(err, os.ErrNotExist) ||
+		string(before) != string(after) {
+		t.Errorf("the refused OpenWorkDir changed the folder (units/: %v)", err)
+	}
 }
 
 func TestParseShardAndEnv(t *testing.T) {
@@ -74,6 +100,12 @@ func TestParseShardAndEnv(t *testing.T) {
 		i, n, ok, err := ShardFromEnv(env(c.env), c.jobs)
 		if (err != nil) != c.fail || ok != c.ok || i != c.i || n != c.n {
 			t.Errorf("ShardFromEnv(%v, %d) = %d, %d, %v, %v", c.env, c.jobs, i, n, ok, err)
+		}
+		// One "tabulate: " prefix, and the message names the variables.
+		if err != nil && (strings.Count(err.Error(), "tabulate:") != 1 ||
+			!strings.Contains(err.Error(), "want")) {
+			t.Errorf("ShardFromEnv(%v, %d): error %q, want one prefix and the reason",
+				c.env, c.jobs, err)
 		}
 	}
 }

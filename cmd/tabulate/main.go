@@ -13,7 +13,8 @@
 // the work folder, atomically, and skips units already there: kill it at any moment
 // (kill -9 included), start the same command again, and it finishes the work without
 // repeating or losing a unit. A work folder belongs to one plan; run refuses a folder
-// of another plan.
+// of another plan. run checks every input (the flags, the data folder, the backend)
+// before it creates or opens the work folder, so a refused command leaves no trace.
 //
 // -shard i/n runs only units whose number is i modulo n. Without -shard, run reads
 // SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (an array numbered 0..n-1) or
@@ -55,6 +56,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -71,19 +73,27 @@ func main() {
 	stop()
 	var ue usageError
 	switch {
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "tabulate:", err)
-		os.Exit(2)
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
+	case errors.As(err, &ue):
+		fmt.Fprintln(os.Stderr, message(err))
+		os.Exit(2)
 	case err != nil:
-		msg := err.Error()
-		if !strings.HasPrefix(msg, "tabulate:") {
-			msg = "tabulate: " + msg
-		}
-		fmt.Fprintln(os.Stderr, msg)
+		fmt.Fprintln(os.Stderr, message(err))
 		os.Exit(1)
 	}
+}
+
+// message returns err's text with one "tabulate: " prefix. The library prefixes its
+// errors with "tabulate: ", and the command adds context in front of some of them
+// ("333333333 seed 0: tabulate: training step 1: ..."); the inner prefixes go.
+func message(err error) string {
+	const p = "tabulate: "
+	msg := strings.ReplaceAll(err.Error(), ": "+p, ": ")
+	for strings.HasPrefix(msg, p) {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return p + msg
 }
 
 // usageError is a mistake in the command line (exit status 2).
@@ -128,9 +138,9 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 		tablePath  = fs.String("table", "", "write the table here when the whole plan is done (unsharded runs)")
 		archs      = fs.String("archs", "", "comma-separated architectures, e.g. 333333333,357333777")
 		all        = fs.Bool("all", false, "every architecture of the space (19,683)")
-		sample     = fs.Int("sample", 0, "N distinct architectures drawn uniformly with -sample-seed")
+		sample     = fs.Int("sample", 0, "N distinct architectures (1..19683) drawn uniformly with -sample-seed")
 		sampleSeed = fs.Uint64("sample-seed", 0, "seed of -sample")
-		seeds      = fs.String("seeds", "0", "comma-separated training seeds")
+		seeds      = fs.String("seeds", "0", "comma-separated training seeds, each >= 0")
 		epochs     = fs.Int("epochs", 0, "epochs, the fidelity (0: 1); every epoch is recorded")
 		batch      = fs.Int("batch", 0, "training batch (0: 256)")
 		lr         = fs.Float64("lr", 0, "initial learning rate of the cosine schedule (0: 0.1)")
@@ -168,8 +178,12 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
+	// Every input is checked before the work folder is created or opened: the first
+	// run binds a folder to its plan, so a run refused for a typo must leave no trace.
 	// The plan.
-	list, err := archList(*archs, *all, *sample, *sampleSeed)
+	sampleSet := false
+	fs.Visit(func(f *flag.Flag) { sampleSet = sampleSet || f.Name == "sample" })
+	list, err := archList(*archs, *all, sampleSet, *sample, *sampleSeed)
 	if err != nil {
 		return err
 	}
@@ -198,6 +212,33 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 	if sn > 1 && *tablePath != "" {
 		return usagef("run: -table needs the whole plan; merge the shards with tabulate merge")
 	}
+	if *tablePath != "" {
+		if fi, err := os.Stat(filepath.Dir(*tablePath)); err != nil || !fi.IsDir() {
+			return usagef("run: -table %s: folder %s does not exist", *tablePath,
+				filepath.Dir(*tablePath))
+		}
+	}
+
+	// The data and the backend.
+	cifar, err := tabulate.LoadCIFAR10(*data)
+	if err != nil {
+		return err
+	}
+	r := plan.Recipe
+	if n := min(limitOr(r.TrainLimit, cifar.Train.Len()), cifar.Train.Len()); n < r.Batch {
+		return fmt.Errorf("run: -data %s: %d training images (-train-limit %d), fewer "+
+			"than one -batch of %d", *data, n, r.TrainLimit, r.Batch)
+	}
+	be, err := tabulate.NewBackend(*backend)
+	if err != nil {
+		return err
+	}
+	defer be.Finalize()
+	desc := be.Name() + ": " + be.Description() + ", one masked 7x7 graph"
+	if *plain {
+		desc = be.Name() + ": " + be.Description() + ", plain graphs"
+	}
+
 	wd0, err := tabulate.OpenWorkDir(*work, plan)
 	if err != nil {
 		return err
@@ -215,8 +256,10 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 
 	// Training.
 	if len(todo) > 0 {
-		if err := train(ctx, log, wd0, todo, *data, *backend, *plain, *evalBatch, *every,
-			*timeLimit); err != nil {
+		log.Info("backend", "backend", desc)
+		tr := &tabulate.Trainer{Backend: be, Data: cifar, Recipe: r, Plain: *plain,
+			EvalBatch: *evalBatch}
+		if err := train(ctx, log, wd0, tr, desc, todo, *every, *timeLimit); err != nil {
 			return err
 		}
 	}
@@ -236,32 +279,17 @@ func runCmd(ctx context.Context, stderr io.Writer, args []string) error {
 	return nil
 }
 
-// train runs the units in order, recording each as it finishes.
-func train(ctx context.Context, log *slog.Logger, w *tabulate.WorkDir, todo []tabulate.Unit,
-	data, backendSpec string, plain bool, evalBatch int, every, limit time.Duration) error {
-	cifar, err := tabulate.LoadCIFAR10(data)
-	if err != nil {
-		return err
-	}
-	be, err := tabulate.NewBackend(backendSpec)
-	if err != nil {
-		return err
-	}
-	defer be.Finalize()
-	desc := be.Name() + ": " + be.Description() + ", one masked 7x7 graph"
-	if plain {
-		desc = be.Name() + ": " + be.Description() + ", plain graphs"
-	}
-	log.Info("backend", "backend", desc)
-
-	r := w.Plan.Recipe
+// train runs the units in order with tr, recording each as it finishes; desc names the
+// backend in the results.
+func train(ctx context.Context, log *slog.Logger, w *tabulate.WorkDir, tr *tabulate.Trainer,
+	desc string, todo []tabulate.Unit, every, limit time.Duration) error {
+	r, cifar := w.Plan.Recipe, tr.Data
 	stepsPerUnit := r.Epochs * (min(cifar.Train.Len(), limitOr(r.TrainLimit, cifar.Train.Len())) / r.Batch)
 	totalImages := len(todo) * stepsPerUnit * r.Batch
 	start := time.Now()
 	var imagesBefore int
 	var lastLog time.Time
 	var trainSeconds float64
-	tr := &tabulate.Trainer{Backend: be, Data: cifar, Recipe: r, Plain: plain, EvalBatch: evalBatch}
 	var lastUnit time.Duration
 	for k, u := range todo {
 		if limit > 0 && time.Since(start)+lastUnit > limit {
@@ -349,10 +377,16 @@ func writeTable(log *slog.Logger, path string, dirs []string, opt tabulate.Assem
 	return nil
 }
 
-// archList returns the architectures the flags select.
-func archList(archs string, all bool, sample int, seed uint64) ([]string, error) {
+// archList returns the architectures the flags select; sampleSet says whether -sample
+// was given.
+func archList(archs string, all, sampleSet bool, sample int, seed uint64) ([]string, error) {
+	s := space.ResNet
+	if sampleSet && (sample < 1 || sample > s.Len()) {
+		return nil, usagef("run: -sample %d: the sample size must be in 1..%d (the space's "+
+			"architectures)", sample, s.Len())
+	}
 	n := 0
-	for _, set := range []bool{archs != "", all, sample > 0} {
+	for _, set := range []bool{archs != "", all, sampleSet} {
 		if set {
 			n++
 		}
@@ -360,7 +394,6 @@ func archList(archs string, all bool, sample int, seed uint64) ([]string, error)
 	if n != 1 {
 		return nil, usagef("run: give exactly one of -archs, -all, -sample")
 	}
-	s := space.ResNet
 	switch {
 	case archs != "":
 		return strings.Split(archs, ","), nil
@@ -370,9 +403,6 @@ func archList(archs string, all bool, sample int, seed uint64) ([]string, error)
 			out[i] = s.String(s.Arch(i))
 		}
 		return out, nil
-	}
-	if sample > s.Len() {
-		return nil, usagef("run: -sample %d exceeds the space's %d architectures", sample, s.Len())
 	}
 	perm := rand.New(rand.NewPCG(seed, 0)).Perm(s.Len())[:sample]
 	out := make([]string, sample)
@@ -388,6 +418,10 @@ func parseSeeds(s string) ([]int64, error) {
 		v, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 		if err != nil {
 			return nil, usagef("run: -seeds %q: %q is not an integer", s, f)
+		}
+		if v < 0 {
+			return nil, usagef("run: -seeds %q: seed %d is negative; training seeds are >= 0 "+
+				"(seed %d means the mean over seeds in a table)", s, v, table.MeanSeed)
 		}
 		out = append(out, v)
 	}

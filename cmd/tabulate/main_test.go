@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -69,6 +70,97 @@ func TestUsage(t *testing.T) {
 		if err := run(ctx, &out, &errb, args); !errors.As(err, &ue) {
 			t.Errorf("%q: %v, want a usage error", args, err)
 		}
+	}
+
+	// Usage errors that must give their own reason.
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"-sample", "0"}, "the sample size must be in 1..19683"},
+		{[]string{"-sample", "-3"}, "the sample size must be in 1..19683"},
+		{[]string{"-sample", "19684"}, "the sample size must be in 1..19683"},
+		{[]string{"-sample", "0", "-archs", "333333333"}, "the sample size must be in 1..19683"},
+		{[]string{"-sample", "2", "-all"}, "give exactly one of -archs, -all, -sample"},
+		{[]string{"-archs", "333333333", "-seeds", "-1"}, "seed -1 is negative"},
+		{[]string{"-archs", "333333333", "-seeds", "0,-2"}, "seed -2 is negative"},
+	} {
+		args := append([]string{"run", "-data", "d", "-work", "w"}, c.flags...)
+		err := run(ctx, &out, &errb, args)
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want a usage error saying %q", args, err, c.want)
+		}
+	}
+}
+
+func TestMessageOnePrefix(t *testing.T) {
+	_, _, shardErr := tabulate.ParseShard("3/3")
+	_, _, _, envErr := tabulate.ShardFromEnv(func(k string) string {
+		return map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "2"}[k]
+	}, 0)
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{usageError{shardErr.Error()}, `tabulate: shard "3/3", want i/n with 0 <= i < n`},
+		{envErr, `tabulate: SLURM_ARRAY_TASK_ID="5" SLURM_ARRAY_TASK_COUNT="2", want task ` +
+			`i of n with 0 <= i < n (an array numbered 0..n-1)`},
+		{usagef("run: -data and -work are required"), "tabulate: run: -data and -work are required"},
+		{fmt.Errorf("%s seed %d: %w", "333333333", 0, errors.New("tabulate: training step 1: nan")),
+			"tabulate: 333333333 seed 0: training step 1: nan"},
+		{errors.New("table: writing t.parquet: disk full"), "tabulate: table: writing t.parquet: disk full"},
+	} {
+		if got := message(c.err); got != c.want {
+			t.Errorf("message(%q) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+// TestRefusedRunLeavesNoTrace checks that a run refused for any input (data, backend,
+// plan, table path) creates no work folder, so the corrected command, another plan,
+// can use the same folder.
+func TestRefusedRunLeavesNoTrace(t *testing.T) {
+	dir := t.TempDir()
+	writeFixture(t, dir)
+	work := filepath.Join(dir, "work")
+	t.Setenv("GOMLX_BACKEND", "go")
+	ctx := context.Background()
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"-data", filepath.Join(dir, "nope")}, "data_batch_1.bin"},
+		{[]string{"-backend", "bogus"}, `backend "bogus"`},
+		{[]string{"-train-limit", "1", "-batch", "2"}, "fewer than one -batch of 2"},
+		{[]string{"-batch", "91"}, "90 training images"},
+		{[]string{"-table", filepath.Join(dir, "nope", "t.parquet")}, "does not exist"},
+		{[]string{"-seeds", "-1"}, "seed -1 is negative"},
+		{[]string{"-archs", "333333333,33333333"}, `architecture "33333333"`},
+	} {
+		args := []string{"run", "-data", dir, "-work", work, "-archs", "777777777", "-epochs", "3",
+			"-batch", "2"}
+		args = append(args, c.flags...)
+		var out, errb bytes.Buffer
+		err := run(ctx, &out, &errb, args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want an error saying %q", args, err, c.want)
+		}
+		if _, err := os.Stat(work); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%q: the refused run left the work folder (%v)", args, err)
+		}
+	}
+	// The corrected run (another plan than all of the above) takes the folder; a time
+	// limit too short for any unit keeps it from training.
+	var out, errb bytes.Buffer
+	err := run(ctx, &out, &errb, []string{"run", "-data", dir, "-work", work,
+		"-archs", "333333333", "-train-limit", "2", "-batch", "2", "-time-limit", "1ns"})
+	if err != nil {
+		t.Fatalf("the corrected run: %v\n%s", err, errb.String())
+	}
+	data, err := os.ReadFile(filepath.Join(work, "plan.json"))
+	if err != nil || !strings.Contains(string(data), `"333333333"`) ||
+		strings.Contains(string(data), "777777777") {
+		t.Errorf("plan.json after the corrected run: %v\n%s", err, data)
 	}
 }
 
