@@ -8,8 +8,9 @@ import (
 	"github.com/mfbench/mfbench/table"
 )
 
-// TestTinyTable reads the committed tiny CPU run (README-section.md says how it was
-// made): 3 architectures x 2 seeds x 1 epoch, every value measured, exact params.
+// TestTinyTable reads the committed tiny CPU run (README.md, section Regenerating the
+// ResNet table, says how it was made): 3 architectures x 2 seeds x 1 epoch, every value
+// measured, exact params.
 func TestTinyTable(t *testing.T) {
 	const path = "testdata/resnet-tiny.parquet"
 	tb, err := table.Read(path)
@@ -23,6 +24,12 @@ func TestTinyTable(t *testing.T) {
 	if meta.Space != "resnet" || meta.Aggregate != table.PerSeed ||
 		!strings.Contains(meta.Notes, "tiny CPU smoke run") || meta.Recipe.Subset == "" {
 		t.Errorf("metadata %+v does not describe a per-seed tiny CPU subset run", meta)
+	}
+	// The notes point to where the commands are (README-section.md files were merged
+	// into README.md and no longer exist).
+	if !strings.Contains(meta.Notes, "README.md, section Regenerating the ResNet table") ||
+		strings.Contains(meta.Notes, "README-section") {
+		t.Errorf("notes %q do not point to the README section", meta.Notes)
 	}
 	if len(rows) != 6 || len(tb.Seeds()) != 2 {
 		t.Fatalf("%d rows, seeds %v; want 6 rows, seeds 0 and 1", len(rows), tb.Seeds())
