@@ -21,9 +21,10 @@
 //	                  paper's four), reference runs random, re, tpe, reinforce and local
 //	-seeds N          runs per strategy (default 100)
 //	-seeds-for LIST   strategy=N overrides (default ppo=12: its LSTM policy takes about
-//	                  0.5 s a run here, the others about 0.1 ms)
+//	                  0.5 s a run here, the others about 0.1 ms); each strategy given must
+//	                  be run by one of -profiles
 //	-trials N         trial budget per run (default 50)
-//	-beta B           beta of M_beta (default 1)
+//	-beta B           beta of M_beta, a finite number > 0 (default 1)
 //	-workers N        goroutines (default GOMAXPROCS); results do not depend on it
 //
 // The paper's Table 1 is placed in the nni experiment of the resnet table when it is
@@ -34,7 +35,14 @@
 //	go run ./cmd/report -out out/report
 //	go run ./cmd/report -seeds 1000 -seeds-for ppo=100 -out out/report bench/testdata/matrix.txt
 //
-// Exit status 2 means a usage error, 1 any other failure.
+// A BENCH-FILE with no benchmark result (no line in the Go benchmark format whose name has
+// a strategy= part) is an error naming the file. Lines the format cannot parse, and values
+// out of range (mfactor, regret, test-acc outside [0, 1], params <= 0, NaN or infinite) are
+// skipped and listed in the report under "Lines skipped while reading".
+//
+// -h or -help prints the flags and exits 0. Exit status 2 means a usage error (among them
+// a list flag that names nothing, an unknown profile or strategy, a -seeds-for strategy
+// that no selected profile runs, a bad -beta, an -out that is a file), 1 any other failure.
 package main
 
 import (
@@ -43,13 +51,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mfbench/mfbench/reports"
+	"github.com/mfbench/mfbench/strategies"
 )
 
 func main() {
@@ -78,10 +89,21 @@ type config struct {
 	command  string
 }
 
-func parse(stderr io.Writer, args []string) (*config, error) {
+// parse parses args. For -h or -help it prints the usage to stdout and returns a nil
+// config and error.
+func parse(stdout io.Writer, args []string) (*config, error) {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return parseInto(fs, args)
+	fs.SetOutput(io.Discard) // errors are returned, not printed
+	c, err := parseInto(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, "usage: report [flags] [BENCH-FILE ...]\n\nreport re-runs NAS "+
+			"strategies on lookup tables and writes a statistical comparison of them,\nwith "+
+			"each BENCH-FILE (cmd/mfbench or go test -bench output) side by side.\n\nFlags:\n")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return nil, nil
+	}
+	return c, err
 }
 
 // parseInto defines the flags on fs and parses args.
@@ -96,36 +118,71 @@ func parseInto(fs *flag.FlagSet, args []string) (*config, error) {
 	fs.Float64Var(&c.beta, "beta", 1, "beta of M_beta")
 	fs.IntVar(&c.workers, "workers", 0, "goroutines (default GOMAXPROCS)")
 	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v (report -h lists the flags)", errUsage, err)
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if c.seeds < 1 || c.trials < 1 {
 		return nil, fmt.Errorf("%w: -seeds %d and -trials %d must be >= 1", errUsage, c.seeds,
 			c.trials)
 	}
-	if !(c.beta > 0) {
-		return nil, fmt.Errorf("%w: -beta %v must be > 0", errUsage, c.beta)
+	if !(c.beta > 0) || math.IsInf(c.beta, 0) {
+		return nil, fmt.Errorf("%w: -beta %v, want a finite number > 0", errUsage, c.beta)
+	}
+	if fi, err := os.Stat(c.out); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("%w: -out %s is a file, want a folder", errUsage, c.out)
+	}
+	c.profiles = split(*profiles)
+	if len(c.profiles) == 0 {
+		return nil, fmt.Errorf("%w: -profiles %q names no profile (want nni, reference or both)",
+			errUsage, *profiles)
+	}
+	for i, p := range c.profiles {
+		if _, ok := profileStrategies[p]; !ok {
+			return nil, fmt.Errorf("%w: -profiles: unknown profile %q (want nni or reference)",
+				errUsage, p)
+		}
+		if slices.Contains(c.profiles[:i], p) {
+			return nil, fmt.Errorf("%w: -profiles: %q given twice", errUsage, p)
+		}
 	}
 	c.seedsFor = map[string]int{}
 	for _, kv := range split(*seedsFor) {
 		k, v, ok := strings.Cut(kv, "=")
-		n, err := strconv.Atoi(v)
+		k = strings.TrimSpace(k)
+		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if !ok || err != nil || n < 1 {
 			return nil, fmt.Errorf("%w: -seeds-for: %q, want strategy=N with N >= 1", errUsage, kv)
+		}
+		if !slices.Contains(strategies.Names, k) {
+			return nil, fmt.Errorf("%w: -seeds-for: unknown strategy %q (want one of %v)",
+				errUsage, k, strategies.Names)
+		}
+		if _, dup := c.seedsFor[k]; dup {
+			return nil, fmt.Errorf("%w: -seeds-for: %s given twice", errUsage, k)
+		}
+		run := false
+		for _, p := range c.profiles {
+			run = run || slices.Contains(profileStrategies[p], k)
+		}
+		if set["seeds-for"] && !run {
+			return nil, fmt.Errorf("%w: -seeds-for: %s is run by no profile of -profiles %s "+
+				"(nni runs %v, reference %v)", errUsage, k, strings.Join(c.profiles, ","),
+				profileStrategies["nni"], profileStrategies["reference"])
 		}
 		c.seedsFor[k] = n
 	}
 	c.tables = split(*tables)
+	if set["tables"] && len(c.tables) == 0 {
+		return nil, fmt.Errorf("%w: -tables %q names no table", errUsage, *tables)
+	}
 	if len(c.tables) == 0 {
 		c.tables = []string{"testdata/nas-bench-macro.parquet", "testdata/nas-bench-201.parquet"}
 		if _, err := os.Stat("testdata/resnet.parquet"); err == nil {
 			c.tables = append([]string{"testdata/resnet.parquet"}, c.tables...)
-		}
-	}
-	c.profiles = split(*profiles)
-	for _, p := range c.profiles {
-		if _, ok := profileStrategies[p]; !ok {
-			return nil, fmt.Errorf("%w: -profiles: unknown profile %q (want nni or reference)",
-				errUsage, p)
 		}
 	}
 	c.bench = fs.Args()
@@ -137,8 +194,8 @@ func parseInto(fs *flag.FlagSet, args []string) (*config, error) {
 }
 
 func run(stdout, stderr io.Writer, args []string) error {
-	c, err := parse(stderr, args)
-	if err != nil {
+	c, err := parse(stdout, args)
+	if err != nil || c == nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -155,6 +212,14 @@ func run(stdout, stderr io.Writer, args []string) error {
 		f.Close()
 		if err != nil {
 			return err
+		}
+		if len(b.Keys) == 0 {
+			return fmt.Errorf("%s: no benchmark results with a strategy= name part (%d lines "+
+				"skipped), want cmd/mfbench or go test -bench output", path, len(b.Warnings))
+		}
+		if len(b.Warnings) > 0 {
+			log.Warn("benchmark input: skipped lines or values, listed in the report",
+				"file", path, "skipped", len(b.Warnings))
 		}
 		in.Bench = append(in.Bench, b)
 	}
