@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -56,23 +57,176 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestUsage: each selection that names nothing, selects no run or is unknown, a bad -beta
+// and an -out that is a file are usage errors naming them, returned before any run.
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{
-		{"-seeds", "0"},
-		{"-beta", "-1"},
-		{"-profiles", "nas"},
-		{"-seeds-for", "ppo"},
-		{"-nosuchflag"},
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-seeds", "0"}, "-seeds 0"},
+		{[]string{"-beta", "-1"}, "-beta -1, want a finite number > 0"},
+		{[]string{"-beta", "0"}, "-beta 0,"},
+		{[]string{"-beta", "Inf"}, "-beta +Inf, want a finite number > 0"},
+		{[]string{"-beta", "-Inf"}, "-beta -Inf,"},
+		{[]string{"-beta", "NaN"}, "-beta NaN,"},
+		{[]string{"-profiles", "nas"}, `unknown profile "nas"`},
+		{[]string{"-profiles", ""}, `-profiles "" names no profile`},
+		{[]string{"-profiles", " , "}, `-profiles " , " names no profile`},
+		{[]string{"-profiles", "nni,nni"}, `-profiles: "nni" given twice`},
+		{[]string{"-tables", ""}, `-tables "" names no table`},
+		{[]string{"-seeds-for", "ppo"}, `-seeds-for: "ppo", want strategy=N`},
+		{[]string{"-seeds-for", "bogus=3"}, `-seeds-for: unknown strategy "bogus"`},
+		{[]string{"-seeds-for", "re=3,re=4"}, "-seeds-for: re given twice"},
+		{[]string{"-profiles", "reference", "-seeds-for", "ppo=3"},
+			"-seeds-for: ppo is run by no profile of -profiles reference"},
+		{[]string{"-profiles", "nni", "-seeds-for", "re=2,local=3"},
+			"-seeds-for: local is run by no profile of -profiles nni"},
+		{[]string{"-out", file}, "-out " + file + " is a file"},
+		{[]string{"-nosuchflag"}, "-nosuchflag (report -h lists the flags)"},
 	} {
-		err := run(io.Discard, io.Discard, args)
-		if !errors.Is(err, errUsage) {
-			t.Errorf("%q: err = %v, want a usage error", args, err)
+		var stdout, stderr bytes.Buffer
+		err := run(&stdout, &stderr, c.args)
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want a usage error with %q", c.args, err, c.want)
+		}
+		if stdout.Len() > 0 || stderr.Len() > 0 {
+			t.Errorf("%q: output %q %q, want none", c.args, stdout.String(), stderr.String())
 		}
 	}
-	err := run(io.Discard, io.Discard, []string{"-out", t.TempDir(), "no-such-file.txt"})
+	// The default -seeds-for ppo=12 is no error where ppo does not run.
+	c, err := parse(io.Discard, []string{"-profiles", "reference"})
+	if err != nil || c.seedsFor["ppo"] != 12 {
+		t.Errorf("-profiles reference: %v, %+v", err, c)
+	}
+	err = run(io.Discard, io.Discard, []string{"-out", t.TempDir(), "no-such-file.txt"})
 	if err == nil || errors.Is(err, errUsage) || !strings.Contains(err.Error(), "no-such-file") {
 		t.Errorf("missing bench file: err = %v", err)
 	}
+}
+
+// TestBenchInput: a file with no benchmark result is an error naming it, before any run;
+// values out of range are skipped and listed in the report.
+func TestBenchInput(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"junk.txt":  "hello\n",
+		"empty.txt": "",
+		"table.csv": "index,choices,score\n0,000,0.5\n1,001,0.6\n",
+		"nostrategy.txt": "BenchmarkSearch/space=x-2 1 100 ns/op 0.5 mfactor\n" +
+			"BenchmarkSearch/space=x-2 1 oops ns/op\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, "out-"+name)
+		err := run(io.Discard, io.Discard, []string{"-out", out, path})
+		if err == nil || errors.Is(err, errUsage) ||
+			!strings.HasPrefix(err.Error(), path+": no benchmark results") {
+			t.Errorf("%s: err = %v, want an error naming the file", name, err)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%s: report written: %v", name, err)
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.txt")
+	line := "BenchmarkSearch/space=nas-bench-201/profile=reference/strategy=re/trials=5 1 9 " +
+		"ns/op %s mfactor 0.1 regret 0.9 test-acc %s params\n"
+	text := fmt.Sprintf(line, "0.8", "100000") + fmt.Sprintf(line, "1.7", "-2")
+	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	var stderr bytes.Buffer
+	err := run(io.Discard, &stderr, []string{"-out", out, "-seeds", "1", "-seeds-for", "",
+		"-trials", "5", "-profiles", "reference", "-tables",
+		"../../testdata/nas-bench-201.parquet", bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"bad.txt:2: Search/space=nas-bench-201/profile=reference/strategy=re/trials=5: 1.7 " +
+			"mfactor is out of range (want 0 to 1), skipped",
+		"trials=5: -2 params is out of range (want > 0), skipped",
+		"| re | mfactor | 0.8000 (n = 1, no interval) |", "| re | params | 100000 (n = 1, no interval) |",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if !strings.Contains(stderr.String(), "skipped=2") {
+		t.Errorf("stderr lacks the warning count: %s", stderr.String())
+	}
+}
+
+// TestHelp: -h and -help print the usage once, on stdout, and succeed without a report.
+func TestHelp(t *testing.T) {
+	for _, h := range []string{"-h", "-help"} {
+		var stdout, stderr bytes.Buffer
+		out := filepath.Join(t.TempDir(), "out")
+		if err := run(&stdout, &stderr, []string{"-out", out, h}); err != nil {
+			t.Errorf("%s: %v", h, err)
+		}
+		o := stdout.String()
+		if strings.Count(o, "usage: report") != 1 || strings.Count(o, "\n  -seeds-for ") != 1 ||
+			stderr.Len() > 0 {
+			t.Errorf("%s: stdout %q, stderr %q", h, o, stderr.String())
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%s: a report was written", h)
+		}
+	}
+}
+
+// TestExitStatus runs the command (this test binary, as main) for its exit status:
+// -h exits 0, a usage error 2 with one line on stderr.
+func TestExitStatus(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"-h"}, 0, ""},
+		{[]string{"-seeds-for", "bogus=3"}, 2, "report: usage: -seeds-for: unknown strategy " +
+			"\"bogus\" (want one of [random re tpe reinforce ppo local])\n"},
+		{[]string{"-beta", "Inf"}, 2, "report: usage: -beta +Inf, want a finite number > 0\n"},
+	} {
+		cmd := exec.Command(os.Args[0], c.args...)
+		cmd.Env = append(os.Environ(), "REPORT_TEST_MAIN=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		status := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			status = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if status != c.status || stderr.String() != c.stderr {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, status, stderr.String(),
+				c.status, c.stderr)
+		}
+	}
+}
+
+// TestMain runs main instead of the tests when REPORT_TEST_MAIN=1 (TestExitStatus).
+func TestMain(m *testing.M) {
+	if os.Getenv("REPORT_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
 }
 
 // TestDocFlags checks that the package doc lists every flag, and no other.

@@ -10,7 +10,7 @@
 #   OUT/resnet-gpu.parquet the rows of every finished unit (merge -partial)
 #   OUT/throughput.txt     training images/s per unit, and their mean without the first
 #
-# Usage (see tabulate/README-section.md):
+# Usage (see README.md, section Regenerating the ResNet table):
 #
 #   scripts/gpu/run.sh BINARY CIFAR_DIR OUT [MINUTES]
 #
