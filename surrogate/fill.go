@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
+	"github.com/mfbench/mfbench/internal/atomicfile"
 	"github.com/mfbench/mfbench/table"
 )
 
@@ -255,18 +255,13 @@ func (f *Filled) Write(path string) error {
 	return nil
 }
 
-func writeMarks(path string, marks []Mark, id string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+func writeMarks(path string, marks []Mark, id string) error {
+	out, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("surrogate: writing marks: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := parquet.NewGenericWriter[Mark](tmp, parquet.CreatedBy("mfbench", "1", ""),
+	defer out.Abort()
+	w := parquet.NewGenericWriter[Mark](out, parquet.CreatedBy("mfbench", "1", ""),
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedBetterCompression}),
 		parquet.KeyValueMetadata(marksKey, id))
 	if _, err := w.Write(marks); err != nil {
@@ -275,16 +270,7 @@ func writeMarks(path string, marks []Mark, id string) (err error) {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("surrogate: writing marks %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("surrogate: writing marks: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("surrogate: writing marks: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("surrogate: writing marks: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := out.Commit(); err != nil {
 		return fmt.Errorf("surrogate: writing marks: %w", err)
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"github.com/mfbench/mfbench/internal/atomicfile"
 )
 
 // CIFAR-10 binary layout, as the CIFAR-10 authors publish it in cifar-10-binary.tar.gz.
@@ -201,27 +203,8 @@ func augmentBatch(d *Dataset, indices []int, rng *rand.Rand, dst []uint8) {
 
 // writeFileAtomic writes data to path through a temporary file in the same folder,
 // synced and renamed, so readers see the old file or the whole new one.
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("tabulate: writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("tabulate: writing %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("tabulate: writing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("tabulate: writing %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("tabulate: writing %s: %w", path, err)
 	}
 	return nil

@@ -72,6 +72,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mfbench/mfbench/internal/atomicfile"
 	"github.com/mfbench/mfbench/strategies"
 	"github.com/mfbench/mfbench/surrogate"
 	"github.com/mfbench/mfbench/table"
@@ -400,26 +401,7 @@ func emit(stdout io.Writer, path, s string) (err error) {
 		_, err := io.WriteString(stdout, s)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.WriteString(s); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, []byte(s))
 }
 
 func runSubset(stdout, stderr io.Writer, args []string) error {
