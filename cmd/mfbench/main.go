@@ -66,6 +66,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mfbench/mfbench/internal/atomicfile"
 	"github.com/mfbench/mfbench/bench"
 	"github.com/mfbench/mfbench/strategies"
 	"github.com/mfbench/mfbench/table"
@@ -388,29 +389,8 @@ func split(s string) []string {
 	return out
 }
 
-// writeAtomic writes data to a temporary file beside path, then renames it;
-// the file is left with mode 0644. path's folder must exist.
+// writeAtomic writes data to path through a temporary file beside it (mode 0644).
+// path's folder must exist.
 func writeAtomic(path, data string) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.WriteString(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	return atomicfile.WriteFile(path, []byte(data))
 }
