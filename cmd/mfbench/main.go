@@ -66,8 +66,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mfbench/mfbench/internal/atomicfile"
 	"github.com/mfbench/mfbench/bench"
+	"github.com/mfbench/mfbench/internal/atomicfile"
 	"github.com/mfbench/mfbench/strategies"
 	"github.com/mfbench/mfbench/table"
 )
