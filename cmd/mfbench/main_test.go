@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mfbench/mfbench/internal/cmdtest"
 )
 
 func TestRunWritesOneLinePerSeedAndResumes(t *testing.T) {
@@ -196,30 +197,16 @@ func TestExitStatus(t *testing.T) {
 			"(want nni, reference or both)\n"},
 		{[]string{"-beta", "Inf"}, 2, "mfbench: usage: -beta +Inf, want a finite number > 0\n"},
 	} {
-		cmd := exec.Command(os.Args[0], c.args...)
-		cmd.Env = append(os.Environ(), "MFBENCH_TEST_MAIN=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		status := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			status = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if status != c.status || stderr.String() != c.stderr {
-			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, status, stderr.String(),
+		_, stderr, status := cmdtest.Run(t, c.args...)
+		if status != c.status || stderr != c.stderr {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, status, stderr,
 				c.status, c.stderr)
 		}
 	}
 }
 
-// TestMain runs main instead of the tests when MFBENCH_TEST_MAIN=1 (TestExitStatus).
+// TestMain runs main instead of the tests when cmdtest.Run starts this binary.
 func TestMain(m *testing.M) {
-	if os.Getenv("MFBENCH_TEST_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
+	cmdtest.Main(main)
 	os.Exit(m.Run())
 }

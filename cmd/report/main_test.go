@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfbench/mfbench/internal/cmdtest"
 	"github.com/mfbench/mfbench/reports"
 	"github.com/mfbench/mfbench/table"
 )
@@ -201,31 +202,17 @@ func TestExitStatus(t *testing.T) {
 			"\"bogus\" (want one of [random re tpe reinforce ppo local])\n"},
 		{[]string{"-beta", "Inf"}, 2, "report: usage: -beta +Inf, want a finite number > 0\n"},
 	} {
-		cmd := exec.Command(os.Args[0], c.args...)
-		cmd.Env = append(os.Environ(), "REPORT_TEST_MAIN=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		status := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			status = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if status != c.status || stderr.String() != c.stderr {
-			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, status, stderr.String(),
+		_, stderr, status := cmdtest.Run(t, c.args...)
+		if status != c.status || stderr != c.stderr {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, status, stderr,
 				c.status, c.stderr)
 		}
 	}
 }
 
-// TestMain runs main instead of the tests when REPORT_TEST_MAIN=1 (TestExitStatus).
+// TestMain runs main instead of the tests when cmdtest.Run starts this binary.
 func TestMain(m *testing.M) {
-	if os.Getenv("REPORT_TEST_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
+	cmdtest.Main(main)
 	os.Exit(m.Run())
 }
 

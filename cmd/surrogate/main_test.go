@@ -4,50 +4,28 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mfbench/mfbench/internal/cmdtest"
 	"github.com/mfbench/mfbench/surrogate"
 	"github.com/mfbench/mfbench/table"
 )
 
 const macroPath = "../../testdata/nas-bench-macro.parquet"
 
-// With SURROGATE_TEST_MAIN set, the test binary is the command: runMain runs main in
-// a child process to see its exit status and what it prints.
+// TestMain runs main instead of the tests when cmdtest.Run starts this binary.
 func TestMain(m *testing.M) {
-	if os.Getenv("SURROGATE_TEST_MAIN") == "1" {
-		os.Args = append([]string{"surrogate"}, strings.Fields(os.Getenv("SURROGATE_ARGS"))...)
-		main()
-		os.Exit(0)
-	}
+	cmdtest.Main(main)
 	os.Exit(m.Run())
 }
 
-// runMain runs the command with args (no spaces inside one) and returns its stdout,
-// stderr and exit status.
+// runMain runs the command with args and returns its stdout, stderr and exit status.
 func runMain(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "SURROGATE_TEST_MAIN=1",
-		"SURROGATE_ARGS="+strings.Join(args, " "))
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	return cmdtest.Run(t, args...)
 }
 
 func TestUsageErrors(t *testing.T) {
