@@ -6,6 +6,9 @@ import path from 'node:path';
 const dir = process.argv[2] ?? path.join(import.meta.dirname, '..', '..', 'testdata');
 const macro = path.join(dir, 'nas-bench-macro.parquet');
 const nb201 = path.join(dir, 'nas-bench-201.parquet');
+// Written by our own trainer (tabulate), not converted from a published file.
+const tiny = path.join(import.meta.dirname, '..', '..', 'tabulate', 'testdata',
+  'resnet-tiny.parquet');
 
 const db = await DuckDBInstance.create(':memory:');
 const conn = await db.connect();
@@ -74,6 +77,23 @@ check('nb201 metadata aggregate', r.v, 'mean-of-seeds');
 r = await one(`select decode(value) v from parquet_kv_metadata('${macro}')
   where decode(key) = 'mfbench.aggregate'`);
 check('macro metadata aggregate', r.v, 'per-seed');
+
+// The tiny ResNet table that tabulate trained: the space's exact costs, every value a
+// fraction or a positive time, nothing NULL that was measured.
+r = await one(`select count(*) n, count(distinct arch) archs, count(distinct seed) seeds,
+  min(epoch) e0, max(epoch) e1,
+  count(*) filter (where not (valid_acc between 0 and 1 and test_acc between 0 and 1
+    and train_acc between 0 and 1)) badacc,
+  count(*) filter (where train_seconds > 0 and train_loss > 0) timed from '${tiny}'`);
+check('resnet-tiny rows', r.n, 6);
+check('resnet-tiny architectures x seeds', `${r.archs}x${r.seeds}`, '3x2');
+check('resnet-tiny epochs', `${r.e0}..${r.e1}`, '1..1');
+check('resnet-tiny accuracies outside [0, 1] or NULL', r.badacc, 0);
+check('resnet-tiny rows with time and loss', r.timed, 6);
+r = await one(`select string_agg(arch || ':' || params || ':' || macs, ' ' order by arch) c
+  from (select distinct arch, params, macs from '${tiny}')`);
+check('resnet-tiny params and MACs', r.c,
+  '333333333:272474:40813184 357333777:696410:81707648 777777777:815194:124699264');
 
 console.log(`duckdb: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
