@@ -81,10 +81,7 @@ func Fill(t *table.Table, s *Surrogate, c table.Column) (*Filled, error) {
 	}
 	measured := map[key]*acc{}
 	for _, r := range t.Rows() {
-		v := r.TestAcc
-		if c == table.Valid {
-			v = r.ValidAcc
-		}
+		v := r.Accuracy(c)
 		if v == nil || math.IsNaN(*v) {
 			continue
 		}

@@ -94,10 +94,7 @@ func Observations(t *table.Table, c table.Column) []Observation {
 	}
 	sums := map[key]*Observation{}
 	for _, r := range t.Rows() {
-		v := r.TestAcc
-		if c == table.Valid {
-			v = r.ValidAcc
-		}
+		v := r.Accuracy(c)
 		if v == nil || math.IsNaN(*v) {
 			continue
 		}

@@ -31,6 +31,14 @@ func (e Entry) Accuracy(c Column) float64 {
 	return e.TestAcc
 }
 
+// Accuracy returns the row's accuracy in column c, nil when not measured.
+func (r *Row) Accuracy(c Column) *float64 {
+	if c == Valid {
+		return r.ValidAcc
+	}
+	return r.TestAcc
+}
+
 // HasValid reports whether the table records any validation accuracy.
 func (t *Table) HasValid() bool {
 	for i := range t.rows {
