@@ -3,6 +3,7 @@ package space
 import (
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // Arch is an architecture: one choice index per position of its space, each in
@@ -71,8 +72,10 @@ func ByName(name string) (Space, error) {
 
 // All returns every space mfbench defines.
 func All() []Space {
-	return []Space{ResNet, Macro, NB201}
+	return slices.Clone(builtins)
 }
+
+var builtins = []Space{ResNet, Macro, NB201}
 
 // PMin returns the smallest parameter count over all architectures of s.
 func PMin(s Space) int64 {
@@ -86,13 +89,29 @@ func PMax(s Space) int64 {
 
 type minmax struct{ min, max int64 }
 
-var extremesCache = map[string]minmax{}
-
-// extremes scans s once; the spaces are small (at most 19,683 architectures).
-func extremes(s Space) minmax {
-	if m, ok := extremesCache[s.Name()]; ok {
-		return m
+// builtinExtremes scans the spaces of All once, on first use, and is safe for concurrent
+// use.
+var builtinExtremes = sync.OnceValue(func() []minmax {
+	var m []minmax
+	for _, s := range builtins {
+		m = append(m, scanExtremes(s))
 	}
+	return m
+})
+
+// extremes returns the smallest and largest parameter counts of s: cached for the spaces
+// of All, scanned on each call for any other (the spaces are small: at most 19,683
+// architectures).
+func extremes(s Space) minmax {
+	for i, b := range builtins {
+		if s == b {
+			return builtinExtremes()[i]
+		}
+	}
+	return scanExtremes(s)
+}
+
+func scanExtremes(s Space) minmax {
 	m := minmax{min: -1}
 	for i := range s.Len() {
 		p := s.Params(s.Arch(i))
@@ -102,13 +121,6 @@ func extremes(s Space) minmax {
 		m.max = max(m.max, p)
 	}
 	return m
-}
-
-func init() {
-	// Fill the cache at start-up so that PMin and PMax are safe for concurrent use.
-	for _, s := range All() {
-		extremesCache[s.Name()] = extremes(s)
-	}
 }
 
 // radix is the mixed-radix numbering shared by the spaces whose index is the plain number
