@@ -166,8 +166,15 @@ func (t *Table) Epochs() []int64 { return t.epochs }
 // MaxEpoch returns the largest epoch of the table.
 func (t *Table) MaxEpoch() int64 { return t.epochs[len(t.epochs)-1] }
 
-// Params returns the trainable parameters of the architecture with the given index.
-func (t *Table) Params(index int) int64 { return t.sp.Params(t.sp.Arch(index)) }
+// Params returns the trainable parameters of the architecture with the given index: the
+// stored count when the table has it (Validate made it equal the space's), else the
+// space's.
+func (t *Table) Params(index int) int64 {
+	if t.Has(index) {
+		return t.arch[index].params
+	}
+	return t.sp.Params(t.sp.Arch(index))
+}
 
 // Lookup returns what the table records for the architecture with the given index, trained
 // with seed for epoch epochs. seed MeanSeed asks for the mean over the table's seeds: the
