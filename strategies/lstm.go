@@ -13,86 +13,113 @@ import (
 //
 // All parameters live in one flat vector (for Adam); the fields are
 // offsets into it.
-type lstmNet struct {
+type lstmNet[F float] struct {
 	V, H, A int // vocabulary (max choices + 1), hidden size, actions
 
-	theta                   []float64
-	emb, wih, whh, bih, bhh int       // V*H, 4H*H, 4H*H, 4H, 4H
-	wa, ba, wc, bc          int       // A*H, A, H, 1
-	n                       int       // number of parameters
-	proj                    []float64 // V*4H: wih*emb[v] + bih + bhh
+	// The input and recurrent weights are stored transposed (H×4H,
+	// PyTorch's weight_ih_l0 and weight_hh_l0 are 4H×H): the forward pass
+	// multiplies by them in this layout, the backward pass in PyTorch's.
+	theta                     []F
+	emb, wihT, whhT, bih, bhh int // V*H, H*4H, H*4H, 4H, 4H
+	wa, wc, ba, bc            int // A*H, H, A, 1: heads (A+1)×H, then their biases
+	n                         int // number of parameters
+
+	// Derived from theta by refresh.
+	proj     []F // V*4H: wih*emb[v] + bih + bhh
+	wih, whh []F // 4H*H: the weights in PyTorch's layout
+	embT     []F // H*V: the embedding transposed
 }
 
-func newLSTMNet(v, h, a int, rng *rand.Rand) *lstmNet {
-	n := &lstmNet{V: v, H: h, A: a}
+func newLSTMNet[F float](v, h, a int, rng *rand.Rand) *lstmNet[F] {
+	n := &lstmNet[F]{V: v, H: h, A: a}
 	off := 0
 	take := func(k int) int { o := off; off += k; return o }
 	n.emb = take(v * h)
-	n.wih = take(4 * h * h)
-	n.whh = take(4 * h * h)
+	n.wihT = take(4 * h * h)
+	n.whhT = take(4 * h * h)
 	n.bih = take(4 * h)
 	n.bhh = take(4 * h)
 	n.wa = take(a * h)
-	n.ba = take(a)
 	n.wc = take(h)
+	n.ba = take(a)
 	n.bc = take(1)
 	n.n = off
-	n.theta = make([]float64, off)
+	n.theta = make([]F, off)
 
 	// PyTorch's default initialisation: embedding N(0, 1), everything else
 	// U(-1/sqrt(H), 1/sqrt(H)) (LSTM and, with fan-in H, both linear heads).
+	// Drawn in float64 and rounded, so both precisions start alike.
 	for i := range v * h {
-		n.theta[n.emb+i] = rng.NormFloat64()
+		n.theta[n.emb+i] = F(rng.NormFloat64())
 	}
 	k := 1 / math.Sqrt(float64(h))
-	for i := n.wih; i < n.n; i++ {
-		n.theta[i] = (2*rng.Float64() - 1) * k
+	for i := n.wihT; i < n.n; i++ {
+		n.theta[i] = F((2*rng.Float64() - 1) * k)
 	}
-	n.proj = make([]float64, v*4*h)
+	n.proj = make([]F, v*4*h)
+	n.whh = make([]F, 4*h*h)
+	n.wih = make([]F, 4*h*h)
+	n.embT = make([]F, v*h)
 	n.refresh()
 	return n
 }
 
-// refresh recomputes the per-token input projections after theta changed.
-func (n *lstmNet) refresh() {
-	H4 := 4 * n.H
+// refresh recomputes what is derived from theta, after theta changed.
+func (n *lstmNet[F]) refresh() {
+	H, H4 := n.H, 4*n.H
+	transpose(n.theta[n.whhT:n.whhT+H*H4], H, H4, n.whh)
+	transpose(n.theta[n.wihT:n.wihT+H*H4], H, H4, n.wih)
+	transpose(n.theta[n.emb:n.emb+n.V*H], n.V, H, n.embT)
 	for v := range n.V {
-		e := n.theta[n.emb+v*n.H : n.emb+(v+1)*n.H]
 		p := n.proj[v*H4 : (v+1)*H4]
-		for j := range H4 {
-			w := n.theta[n.wih+j*n.H : n.wih+(j+1)*n.H]
-			p[j] = dot(w, e) + n.theta[n.bih+j] + n.theta[n.bhh+j]
+		for j := range p {
+			p[j] = n.theta[n.bih+j] + n.theta[n.bhh+j]
 		}
 	}
+	gemm(n.V, H4, H, n.theta[n.emb:n.emb+n.V*H], H, n.theta[n.wihT:n.wihT+H*H4], H4, n.proj, H4)
 }
 
 // lstmTrie evaluates the LSTM on many token sequences at once. All
 // sequences start from the zero state, so sequences with a common prefix
 // share its states: each distinct prefix is one node, computed once, and
 // its gradient gathers the contributions of every sequence through it.
-// Nodes are stored parents first.
-type lstmTrie struct {
-	net    *lstmNet
+//
+// Both passes go one depth at a time, so that the recurrent products of
+// all nodes of a depth are one matrix product, and a node with several
+// children multiplies its hidden state by Whh once (and, backwards, takes
+// the children's gradients summed).
+type lstmTrie[F float] struct {
+	net    *lstmNet[F]
 	n      int     // nodes in use
 	done   int     // nodes whose forward pass is computed
 	parent []int32 // -1 for a first token
 	token  []int32
+	depth  []int32
 	child  []int32 // n*V: the node for (node, next token), -1 if none
 	roots  []int32 // V: the node of each first token, -1 if none
 
-	gates, c, tc, h []float64 // per node: 4H activations (i, f, g, o), H, H, H
-	dh, dc          []float64 // per node: gradient accumulators
+	gates, c, tc, h []F // per node: 4H activations (i, f, g, o), H, H, H
+	dh, dc          []F // per node: gradient accumulators
+
+	// Scratch of the level passes.
+	order   []int32 // nodes grouped by depth
+	start   []int   // order[start[d]:start[d+1]] have depth d
+	row     []int32 // per node: its row among the level's parents, or -1
+	parents []int32 // the level's distinct parents, in order of first use
+	pm, ym  []F     // parents' hidden states (m×H; H×n backwards); times Whh (m×4H)
+	gm      []F     // summed gate gradients per parent (np×4H)
+	dpm     []F     // parents' hidden-state gradients (m×H)
 }
 
-func (n *lstmNet) newTrie() *lstmTrie {
-	t := &lstmTrie{net: n, roots: make([]int32, n.V)}
+func (n *lstmNet[F]) newTrie() *lstmTrie[F] {
+	t := &lstmTrie[F]{net: n, roots: make([]int32, n.V)}
 	t.reset()
 	return t
 }
 
 // reset empties the trie (keeping its memory), for new sequences or new
 // parameters.
-func (t *lstmTrie) reset() {
+func (t *lstmTrie[F]) reset() {
 	t.n, t.done = 0, 0
 	for i := range t.roots {
 		t.roots[i] = -1
@@ -100,10 +127,10 @@ func (t *lstmTrie) reset() {
 }
 
 // add returns the node at the end of tokens, creating missing nodes.
-func (t *lstmTrie) add(tokens []int) int {
+func (t *lstmTrie[F]) add(tokens []int) int {
 	V := t.net.V
 	cur := int32(-1)
-	for _, tok := range tokens {
+	for d, tok := range tokens {
 		next := t.roots[tok]
 		if cur >= 0 {
 			next = t.child[int(cur)*V+tok]
@@ -112,9 +139,10 @@ func (t *lstmTrie) add(tokens []int) int {
 			next = int32(t.n)
 			t.n++
 			if t.n > len(t.parent) {
-				t.grow(2*t.n + 16)
+				t.grow(max(2*t.n, 256))
 			}
-			t.parent[next], t.token[next] = cur, int32(tok)
+			t.parent[next], t.token[next], t.depth[next] = cur, int32(tok), int32(d)
+			t.row[next] = -1
 			for v := range V {
 				t.child[int(next)*V+v] = -1
 			}
@@ -129,202 +157,175 @@ func (t *lstmTrie) add(tokens []int) int {
 	return int(cur)
 }
 
-func (t *lstmTrie) grow(n int) {
+func (t *lstmTrie[F]) grow(n int) {
 	V, H := t.net.V, t.net.H
-	ext := func(s []float64, k int) []float64 { return append(s, make([]float64, n*k-len(s))...) }
-	t.parent = append(t.parent, make([]int32, n-len(t.parent))...)
-	t.token = append(t.token, make([]int32, n-len(t.token))...)
-	t.child = append(t.child, make([]int32, n*V-len(t.child))...)
+	ext := func(s []F, k int) []F { t := make([]F, n*k); copy(t, s); return t }
+	ext32 := func(s []int32, k int) []int32 { t := make([]int32, n*k); copy(t, s); return t }
+	t.parent, t.token, t.depth = ext32(t.parent, 1), ext32(t.token, 1), ext32(t.depth, 1)
+	t.row, t.child = ext32(t.row, 1), ext32(t.child, V)
 	t.gates = ext(t.gates, 4*H)
 	t.c, t.tc, t.h = ext(t.c, H), ext(t.tc, H), ext(t.h, H)
 	t.dh, t.dc = ext(t.dh, H), ext(t.dc, H)
 }
 
 // hidden returns the hidden state of node i (after forward).
-func (t *lstmTrie) hidden(i int) []float64 { return t.h[i*t.net.H : (i+1)*t.net.H] }
+func (t *lstmTrie[F]) hidden(i int) []F { return t.h[i*t.net.H : (i+1)*t.net.H] }
+
+// dhidden returns the gradient accumulator of node i's hidden state; add
+// the loss's gradient there before backward.
+func (t *lstmTrie[F]) dhidden(i int) []F { return t.dh[i*t.net.H : (i+1)*t.net.H] }
+
+// levels groups the nodes lo..n-1 by depth into order and start (a
+// counting sort, stable in node order) and returns the number of depths.
+func (t *lstmTrie[F]) levels(lo int) int {
+	d := 0
+	for _, v := range t.depth[lo:t.n] {
+		d = max(d, int(v)+1)
+	}
+	t.start = append(t.start[:0], make([]int, d+2)...)
+	for _, v := range t.depth[lo:t.n] {
+		t.start[v+2]++
+	}
+	for i := 2; i < len(t.start); i++ {
+		t.start[i] += t.start[i-1]
+	}
+	t.order = append(t.order[:0], make([]int32, t.n-lo)...)
+	for i := lo; i < t.n; i++ {
+		v := t.depth[i] + 1
+		t.order[t.start[v]] = int32(i)
+		t.start[v]++
+	}
+	return d
+}
+
+// gatherParents numbers the distinct parents of nodes (in order of first
+// use, in t.parents and t.row) and returns their number; releaseParents
+// undoes the numbering.
+func (t *lstmTrie[F]) gatherParents(nodes []int32) int {
+	t.parents = t.parents[:0]
+	for _, i := range nodes {
+		if p := t.parent[i]; p >= 0 && t.row[p] < 0 {
+			t.row[p] = int32(len(t.parents))
+			t.parents = append(t.parents, p)
+		}
+	}
+	return len(t.parents)
+}
+
+func (t *lstmTrie[F]) releaseParents() {
+	for _, p := range t.parents {
+		t.row[p] = -1
+	}
+}
 
 // forward computes the nodes added since the last forward.
-func (t *lstmTrie) forward() {
-	n := t.net
-	H, H4 := n.H, 4*n.H
-	whh := n.theta[n.whh : n.whh+H4*H]
-	for i := t.done; i < t.n; i++ {
-		z := t.gates[i*H4 : (i+1)*H4]
-		tok := int(t.token[i])
-		copy(z, n.proj[tok*H4:(tok+1)*H4])
-		var cPrev []float64
-		if p := int(t.parent[i]); p >= 0 {
-			hPrev := t.h[p*H : (p+1)*H]
-			for j := 0; j < H4; j += 4 {
-				matvec4(whh[j*H:(j+4)*H], hPrev, z[j:j+4])
-			}
-			cPrev = t.c[p*H : (p+1)*H]
+func (t *lstmTrie[F]) forward() {
+	net := t.net
+	H, H4 := net.H, 4*net.H
+	for d := range t.levels(t.done) {
+		nodes := t.order[t.start[d]:t.start[d+1]]
+		m := t.gatherParents(nodes)
+		t.pm, t.ym = resize(t.pm, m*H), resize(t.ym, m*H4)
+		for r, p := range t.parents {
+			copy(t.pm[r*H:(r+1)*H], t.h[int(p)*H:int(p+1)*H])
 		}
-		cs, tcs, hs := t.c[i*H:(i+1)*H], t.tc[i*H:(i+1)*H], t.h[i*H:(i+1)*H]
-		for k := range H {
-			ig, fg := sigmoid(z[k]), sigmoid(z[H+k])
-			gg, og := math.Tanh(z[2*H+k]), sigmoid(z[3*H+k])
-			z[k], z[H+k], z[2*H+k], z[3*H+k] = ig, fg, gg, og
-			cs[k] = ig * gg
-			if cPrev != nil {
-				cs[k] += fg * cPrev[k]
+		ym := t.ym
+		clear(ym)
+		gemm(m, H4, H, t.pm, H, net.theta[net.whhT:net.whhT+H*H4], H4, ym, H4)
+		for _, i := range nodes {
+			i := int(i)
+			tok := int(t.token[i])
+			var y, cPrev []F
+			if p := int(t.parent[i]); p >= 0 {
+				r := int(t.row[p])
+				y, cPrev = ym[r*H4:(r+1)*H4], t.c[p*H:(p+1)*H]
 			}
-			tcs[k] = math.Tanh(cs[k])
-			hs[k] = og * tcs[k]
+			cellForward(H, net.proj[tok*H4:(tok+1)*H4], y, cPrev, t.gates[i*H4:(i+1)*H4],
+				t.c[i*H:(i+1)*H], t.tc[i*H:(i+1)*H], t.h[i*H:(i+1)*H])
 		}
+		t.releaseParents()
 	}
 	t.done = t.n
 	clear(t.dh[:t.n*H])
 	clear(t.dc[:t.n*H])
 }
 
-// dhidden returns the gradient accumulator of node i's hidden state; add
-// the loss's gradient there before backward.
-func (t *lstmTrie) dhidden(i int) []float64 { return t.dh[i*t.net.H : (i+1)*t.net.H] }
-
 // backward propagates the gradients gathered in the nodes' accumulators
 // to the parameters: Whh into grad, the input projections summed per token
 // into dproj (see finishGrad).
-func (t *lstmTrie) backward(grad, dproj []float64, w *lstmWork) {
-	n := t.net
-	H, H4 := n.H, 4*n.H
-	whh := n.theta[n.whh : n.whh+H4*H]
-	gwhh := grad[n.whh : n.whh+H4*H]
-	dz := w.dz
-	for i := t.n - 1; i >= 0; i-- {
-		z := t.gates[i*H4 : (i+1)*H4]
-		tcs := t.tc[i*H : (i+1)*H]
-		dh, dc := t.dh[i*H:(i+1)*H], t.dc[i*H:(i+1)*H]
-		p := int(t.parent[i])
-		var cPrev, dcPrev []float64
-		if p >= 0 {
-			cPrev, dcPrev = t.c[p*H:(p+1)*H], t.dc[p*H:(p+1)*H]
-		}
-		for k := range H {
-			ig, fg, gg, og := z[k], z[H+k], z[2*H+k], z[3*H+k]
-			dct := dc[k] + dh[k]*og*(1-tcs[k]*tcs[k])
-			dz[k] = dct * gg * ig * (1 - ig)
-			dz[2*H+k] = dct * ig * (1 - gg*gg)
-			dz[3*H+k] = dh[k] * tcs[k] * og * (1 - og)
-			if p >= 0 {
-				dz[H+k] = dct * cPrev[k] * fg * (1 - fg)
-				dcPrev[k] += dct * fg
-			} else {
-				dz[H+k] = 0
+func (t *lstmTrie[F]) backward(grad, dproj []F) {
+	net := t.net
+	H, H4 := net.H, 4*net.H
+	// The parents of all depths, their hidden states as columns of pm
+	// (H×n, the first np columns used) and their summed gate gradients as
+	// rows of gm, for one product giving Whh's gradient at the end.
+	t.pm, t.gm = resize(t.pm, H*t.n), resize(t.gm, t.n*H4)
+	np := 0
+	for d := t.levels(0) - 1; d >= 0; d-- {
+		nodes := t.order[t.start[d]:t.start[d+1]]
+		m := t.gatherParents(nodes)
+		for r, p := range t.parents {
+			for k, v := range t.h[int(p)*H : int(p+1)*H] {
+				t.pm[k*t.n+np+r] = v
 			}
 		}
-		tok := int(t.token[i])
-		dp := dproj[tok*H4 : (tok+1)*H4]
-		for j, v := range dz {
-			dp[j] += v
+		gm := t.gm[np*H4 : (np+m)*H4]
+		clear(gm)
+		for _, i := range nodes {
+			i := int(i)
+			z := t.gates[i*H4 : (i+1)*H4]
+			tcs := t.tc[i*H : (i+1)*H]
+			dh, dc := t.dh[i*H:(i+1)*H], t.dc[i*H:(i+1)*H]
+			tok := int(t.token[i])
+			dz := dproj[tok*H4 : (tok+1)*H4]
+			p := int(t.parent[i])
+			var g, cPrev, dcPrev []F
+			if p >= 0 {
+				r := int(t.row[p])
+				g = gm[r*H4 : (r+1)*H4]
+				cPrev, dcPrev = t.c[p*H:(p+1)*H], t.dc[p*H:(p+1)*H]
+			}
+			cellBackward(H, z, tcs, dh, dc, cPrev, dz, g, dcPrev)
 		}
-		if p < 0 {
-			continue // the zero start state has no parameters
+		t.dpm = resize(t.dpm, m*H)
+		clear(t.dpm)
+		gemm(m, H, H4, gm, H4, net.whh, H, t.dpm, H)
+		for r, p := range t.parents {
+			axpy(1, t.dpm[r*H:(r+1)*H], t.dh[int(p)*H:int(p+1)*H])
 		}
-		hPrev, dhPrev := t.h[p*H:(p+1)*H], t.dh[p*H:(p+1)*H]
-		for j := 0; j < H4; j += 4 {
-			outer4(dz[j:j+4], hPrev, gwhh[j*H:(j+4)*H], whh[j*H:(j+4)*H], dhPrev)
-		}
+		t.releaseParents()
+		np += m
 	}
+	gemm(H, H4, np, t.pm, t.n, t.gm, H4, grad[net.whhT:net.whhT+H*H4], H4)
 }
 
 // finishGrad turns the per-token projection gradients into gradients of
 // the embedding, the input weights and both biases, and clears dproj.
-func (n *lstmNet) finishGrad(grad, dproj []float64) {
+func (n *lstmNet[F]) finishGrad(grad, dproj []F) {
 	H, H4 := n.H, 4*n.H
 	for v := range n.V {
-		dp := dproj[v*H4 : (v+1)*H4]
-		e := n.theta[n.emb+v*H : n.emb+(v+1)*H]
-		ge := grad[n.emb+v*H : n.emb+(v+1)*H]
-		for j, d := range dp {
-			if d == 0 {
-				continue
-			}
+		for j, d := range dproj[v*H4 : (v+1)*H4] {
 			grad[n.bih+j] += d
 			grad[n.bhh+j] += d
-			axpy(d, e, grad[n.wih+j*H:n.wih+(j+1)*H])
-			axpy(d, n.theta[n.wih+j*H:n.wih+(j+1)*H], ge)
 		}
-		clear(dp)
 	}
-}
-
-// lstmWork is scratch space for backward.
-type lstmWork struct{ dz []float64 }
-
-func (n *lstmNet) newWork() *lstmWork { return &lstmWork{dz: make([]float64, 4*n.H)} }
-
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-
-// dot is a·b over len(a) elements, with four accumulators.
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
+	gemm(H, H4, n.V, n.embT, n.V, dproj, H4, grad[n.wihT:n.wihT+H*H4], H4)
+	gemm(n.V, H, H4, dproj, H4, n.wih, H, grad[n.emb:n.emb+n.V*H], H)
+	clear(dproj)
 }
 
 // axpy adds alpha*x to y.
-func axpy(alpha float64, x, y []float64) {
+func axpy[F float](alpha F, x, y []F) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] += alpha * v
 	}
 }
 
-// matvec4 adds to z[0:4] the products of the four rows of w (each
-// len(x) long, stored one after another) with x.
-func matvec4(w, x, z []float64) {
-	n := len(x)
-	r0, r1, r2, r3 := w[:n], w[n:2*n], w[2*n:3*n], w[3*n:4*n]
-	var a0, a1, a2, a3, b0, b1, b2, b3 float64
-	k := 0
-	for ; k+2 <= n; k += 2 {
-		x0, x1 := x[k], x[k+1]
-		a0 += r0[k] * x0
-		a1 += r1[k] * x0
-		a2 += r2[k] * x0
-		a3 += r3[k] * x0
-		b0 += r0[k+1] * x1
-		b1 += r1[k+1] * x1
-		b2 += r2[k+1] * x1
-		b3 += r3[k+1] * x1
+// resize returns s resized to n elements, reusing its memory if it can.
+func resize[F float](s []F, n int) []F {
+	if cap(s) < n {
+		return make([]F, n)
 	}
-	for ; k < n; k++ {
-		a0 += r0[k] * x[k]
-		a1 += r1[k] * x[k]
-		a2 += r2[k] * x[k]
-		a3 += r3[k] * x[k]
-	}
-	z = z[:4]
-	z[0] += a0 + b0
-	z[1] += a1 + b1
-	z[2] += a2 + b2
-	z[3] += a3 + b3
-}
-
-// outer4 is the backward of matvec4 for four rows: it adds v[r]*x to row r
-// of g, and the sum over r of v[r] times row r of w to dx.
-func outer4(v, x, g, w, dx []float64) {
-	n := len(x)
-	v0, v1, v2, v3 := v[0], v[1], v[2], v[3]
-	g0, g1, g2, g3 := g[:n], g[n:2*n], g[2*n:3*n], g[3*n:4*n]
-	w0, w1, w2, w3 := w[:n], w[n:2*n], w[2*n:3*n], w[3*n:4*n]
-	dx = dx[:n]
-	for k, xk := range x {
-		g0[k] += v0 * xk
-		g1[k] += v1 * xk
-		g2[k] += v2 * xk
-		g3[k] += v3 * xk
-		dx[k] += v0*w0[k] + v1*w1[k] + v2*w2[k] + v3*w3[k]
-	}
+	return s[:n]
 }

@@ -47,25 +47,34 @@ type PPOSettings struct {
 // never cleared: each update passes over every episode collected so far,
 // with old log-probabilities, values and GAE recomputed under the current
 // policy.
-type ppo struct {
+//
+// The network computes in F: float32 in a search, as PyTorch ran NNI's
+// policy; float64 only in the finite-difference test of the gradient. The
+// loss and the action probabilities are computed in float64 from its
+// outputs.
+type ppo[F float] struct {
 	dims []int
 	rng  *rand.Rand
 	s    PPOSettings
-	net  *lstmNet
-	opt  *adam
+	net  *lstmNet[F]
+	opt  *adam[F]
 
 	episodes [][]int
 	rewards  []float64
 
 	// scratch
-	trie    *lstmTrie
+	trie    *lstmTrie[F]
 	nodes   []int
-	work    *lstmWork
 	tokens  []int
-	grad    []float64
-	dproj   []float64
+	grad    []F
+	dproj   []F
 	probs   []float64
 	samples []ppoSample
+
+	// heads: hidden states as rows and columns, logits and values, their
+	// gradients (as lv, and transposed), hidden-state gradients
+	hb, hbt, lv, glt, gl, dhb []F
+	ld                        int // row stride of hbt, lv and glt
 }
 
 // ppoSample is one transition: episode e, step t, with the constants of
@@ -108,24 +117,23 @@ func NewPPO(dims []int, rng *rand.Rand, s PPOSettings) (Strategy, error) {
 		s.Clip < 0 || s.GAELambda < 0 || s.GAELambda > 1 {
 		return nil, fmt.Errorf("strategies: ppo: invalid settings %+v", s)
 	}
-	return newSequential("ppo", newPPOCore(dims, rng, s)), nil
+	return newSequential("ppo", newPPOCore[float32](dims, rng, s)), nil
 }
 
-func newPPOCore(dims []int, rng *rand.Rand, s PPOSettings) *ppo {
+func newPPOCore[F float](dims []int, rng *rand.Rand, s PPOSettings) *ppo[F] {
 	a := 0
 	for _, d := range dims {
 		a = max(a, d)
 	}
-	net := newLSTMNet(a+1, s.Hidden, a, rng)
-	return &ppo{
-		dims: dims, rng: rng, s: s, net: net, opt: newAdam(net.n, s.LR),
-		trie: net.newTrie(), work: net.newWork(),
-		grad: make([]float64, net.n), dproj: make([]float64, len(net.proj)),
+	net := newLSTMNet[F](a+1, s.Hidden, a, rng)
+	return &ppo[F]{
+		dims: dims, rng: rng, s: s, net: net, opt: newAdam[F](net.n, s.LR),
+		trie: net.newTrie(), grad: make([]F, net.n), dproj: make([]F, len(net.proj)),
 	}
 }
 
 // stepTokens is the policy's input at step t of the episode actions.
-func (p *ppo) stepTokens(actions []int, t int) []int {
+func (p *ppo[F]) stepTokens(actions []int, t int) []int {
 	p.tokens = append(p.tokens[:0], 0)
 	for _, a := range actions[:t] {
 		p.tokens = append(p.tokens, a+1)
@@ -133,16 +141,44 @@ func (p *ppo) stepTokens(actions []int, t int) []int {
 	return append(p.tokens, 1)
 }
 
-// heads returns the masked action probabilities (into p.probs) and the
-// value at hidden state h for position t.
-func (p *ppo) heads(h []float64, t int) ([]float64, float64) {
+// headsBatch evaluates the actor and critic heads on the hidden states of
+// nodes, as one matrix product (the same bits for a node whatever the
+// batch): the logit of action j for node b is p.lv[j*p.ld+b], its value
+// p.lv[A*p.ld+b], where p.ld is len(nodes) rounded up to a multiple of 32
+// (the width the assembly kernel takes). It keeps the hidden states, as
+// rows in p.hb and columns in p.hbt, for headsBackward.
+func (p *ppo[F]) headsBatch(nodes []int) {
 	n := p.net
-	th := n.theta
-	d := p.dims[t]
+	B, H, A1 := (len(nodes)+31)&^31, n.H, n.A+1
+	p.ld = B
+	p.hb, p.hbt, p.lv = resize(p.hb, B*H), resize(p.hbt, H*B), resize(p.lv, A1*B)
+	clear(p.hbt)
+	for b, nd := range nodes {
+		h := p.trie.hidden(nd)
+		copy(p.hb[b*H:(b+1)*H], h)
+		for k, v := range h {
+			p.hbt[k*B+b] = v
+		}
+	}
+	for j := range A1 {
+		bias := n.theta[n.ba+j]
+		row := p.lv[j*B : (j+1)*B]
+		for b := range row {
+			row[b] = bias
+		}
+	}
+	gemm(A1, B, H, n.theta[n.wa:n.wa+A1*H], H, p.hbt, B, p.lv, B)
+}
+
+// probsAt returns the action probabilities of batch entry b at position t
+// (softmax of its logits, masked to the position's choices), into p.probs,
+// and its value.
+func (p *ppo[F]) probsAt(b, t int) ([]float64, float64) {
+	B := p.ld
 	p.probs = p.probs[:0]
 	mx := math.Inf(-1)
-	for j := range d {
-		l := dot(th[n.wa+j*n.H:n.wa+(j+1)*n.H], h) + th[n.ba+j]
+	for j := range p.dims[t] {
+		l := float64(p.lv[j*B+b])
 		p.probs = append(p.probs, l)
 		mx = max(mx, l)
 	}
@@ -154,22 +190,46 @@ func (p *ppo) heads(h []float64, t int) ([]float64, float64) {
 	for j := range p.probs {
 		p.probs[j] /= sum
 	}
-	return p.probs, dot(th[n.wc:n.wc+n.H], h) + th[n.bc]
+	return p.probs, float64(p.lv[p.net.A*B+b])
 }
 
-func (p *ppo) ask() ([]int, error) {
+// headsBackward adds to grad the gradient of the heads' weights and
+// biases, and to the nodes' hidden-state accumulators the gradient of
+// their states, given the gradient of the loss with respect to each logit
+// and value in p.glt (laid out as p.lv) and p.gl (transposed, B×(A+1)).
+func (p *ppo[F]) headsBackward(nodes []int, grad []F) {
+	n := p.net
+	B, H, A1 := len(nodes), n.H, n.A+1
+	for j := range A1 {
+		s := F(0)
+		for _, g := range p.glt[j*p.ld : j*p.ld+B] {
+			s += g
+		}
+		grad[n.ba+j] += s
+	}
+	gemm(A1, H, B, p.glt, p.ld, p.hb, H, grad[n.wa:n.wa+A1*H], H)
+	p.dhb = resize(p.dhb, B*H)
+	clear(p.dhb)
+	gemm(B, H, A1, p.gl, A1, n.theta[n.wa:n.wa+A1*H], H, p.dhb, H)
+	for b, nd := range nodes {
+		axpy(1, p.dhb[b*H:(b+1)*H], p.trie.dhidden(nd))
+	}
+}
+
+func (p *ppo[F]) ask() ([]int, error) {
 	a := make([]int, len(p.dims))
 	p.trie.reset()
 	for t := range p.dims {
-		leaf := p.trie.add(p.stepTokens(a, t))
+		p.nodes = append(p.nodes[:0], p.trie.add(p.stepTokens(a, t)))
 		p.trie.forward()
-		probs, _ := p.heads(p.trie.hidden(leaf), t)
+		p.headsBatch(p.nodes)
+		probs, _ := p.probsAt(0, t)
 		a[t] = categorical(probs, p.rng)
 	}
 	return a, nil
 }
 
-func (p *ppo) tell(arch []int, value float64) {
+func (p *ppo[F]) tell(arch []int, value float64) {
 	p.episodes = append(p.episodes, arch)
 	p.rewards = append(p.rewards, value)
 	if len(p.episodes)%p.s.Episodes == 0 {
@@ -178,7 +238,7 @@ func (p *ppo) tell(arch []int, value float64) {
 }
 
 // update is one PPO update over the whole buffer.
-func (p *ppo) update() {
+func (p *ppo[F]) update() {
 	// Old log-probabilities, values and GAE under the current policy.
 	n := len(p.dims)
 	p.samples = p.samples[:0]
@@ -191,10 +251,11 @@ func (p *ppo) update() {
 		}
 	}
 	p.trie.forward()
+	p.headsBatch(p.nodes)
 	for e, acts := range p.episodes {
 		first := len(p.samples)
 		for t := range n {
-			probs, v := p.heads(p.trie.hidden(p.nodes[e*n+t]), t)
+			probs, v := p.probsAt(e*n+t, t)
 			values[t] = v
 			p.samples = append(p.samples, ppoSample{e: e, t: t, logpOld: math.Log(probs[acts[t]])})
 		}
@@ -238,9 +299,8 @@ func (p *ppo) update() {
 //	mean(-min(r*A, clip(r, 1-eps, 1+eps)*A)) + vc*mean((R - V)^2) - ec*mean(H),
 //
 // and adds its gradient with respect to the parameters to grad.
-func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
+func (p *ppo[F]) lossGrad(batch []ppoSample, grad []F) float64 {
 	net := p.net
-	th := net.theta
 	B := float64(len(batch))
 
 	// Advantage normalisation (unbiased std, as torch.std).
@@ -264,13 +324,16 @@ func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
 		p.nodes = append(p.nodes, p.trie.add(p.stepTokens(p.episodes[b.e], b.t)))
 	}
 	p.trie.forward()
+	p.headsBatch(p.nodes)
+	nb, ld, A1 := len(batch), p.ld, net.A+1
+	p.glt, p.gl = resize(p.glt, len(p.lv)), resize(p.gl, nb*A1)
+	clear(p.glt)
+	clear(p.gl)
 
 	loss := 0.0
 	for bi, b := range batch {
 		acts := p.episodes[b.e]
-		h := p.trie.hidden(p.nodes[bi])
-		dh := p.trie.dhidden(p.nodes[bi])
-		probs, v := p.heads(h, b.t)
+		probs, v := p.probsAt(bi, b.t)
 		a := acts[b.t]
 		adv := (b.adv - mean) / (std + 1e-8)
 
@@ -297,9 +360,10 @@ func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
 
 		// Value loss.
 		loss += p.s.ValueCoef * (b.ret - v) * (b.ret - v) / B
-		gv := 2 * p.s.ValueCoef * (v - b.ret) / B
+		gv := F(2 * p.s.ValueCoef * (v - b.ret) / B)
+		p.glt[net.A*ld+bi], p.gl[bi*A1+net.A] = gv, gv
 
-		// Back through the heads to the hidden state.
+		// Gradient with respect to the logits.
 		for j, q := range probs {
 			gl := -q * gLogp // d log p(a) / d l_j = [j == a] - q_j
 			if j == a {
@@ -308,15 +372,11 @@ func (p *ppo) lossGrad(batch []ppoSample, grad []float64) float64 {
 			if q > 0 { // d H / d l_j = -q_j (log q_j + H)
 				gl += p.s.EntropyCoef / B * q * (math.Log(q) + ent)
 			}
-			grad[net.ba+j] += gl
-			axpy(gl, h, grad[net.wa+j*net.H:net.wa+(j+1)*net.H])
-			axpy(gl, th[net.wa+j*net.H:net.wa+(j+1)*net.H], dh)
+			p.glt[j*ld+bi], p.gl[bi*A1+j] = F(gl), F(gl)
 		}
-		grad[net.bc] += gv
-		axpy(gv, h, grad[net.wc:net.wc+net.H])
-		axpy(gv, th[net.wc:net.wc+net.H], dh)
 	}
-	p.trie.backward(grad, p.dproj, p.work)
+	p.headsBackward(p.nodes, grad)
+	p.trie.backward(grad, p.dproj)
 	net.finishGrad(grad, p.dproj)
 	return loss
 }

@@ -10,7 +10,7 @@ import (
 // against central finite differences, for every parameter.
 func TestPPOGradient(t *testing.T) {
 	dims := []int{3, 2, 3}
-	p := newPPOCore(dims, rand.New(rand.NewPCG(11, 3)), PPOSettings{
+	p := newPPOCore[float64](dims, rand.New(rand.NewPCG(11, 3)), PPOSettings{
 		Hidden: 5, LR: 1e-4, Clip: 0.2, ValueCoef: 0.5, EntropyCoef: 0.01, GAELambda: 0.95,
 		Episodes: 20, Repeat: 5, Batch: 64})
 	p.episodes = [][]int{{2, 1, 0}, {0, 0, 2}, {1, 1, 1}}
@@ -25,8 +25,8 @@ func TestPPOGradient(t *testing.T) {
 			p.trie.reset()
 			leaf := p.trie.add(p.stepTokens(acts, st))
 			p.trie.forward()
-			h := p.trie.hidden(leaf)
-			probs, _ := p.heads(h, st)
+			p.headsBatch([]int{leaf})
+			probs, _ := p.probsAt(0, st)
 			shift := []float64{0.05, -0.08, 0.6, -0.7}[(e+st)%4]
 			batch = append(batch, ppoSample{e: e, t: st,
 				logpOld: math.Log(probs[acts[st]]) + shift,

@@ -26,7 +26,7 @@ type reinforce struct {
 	s     ReinforceSettings
 	off   []int     // offset of each position's logits in theta
 	theta []float64 // logits
-	opt   *adam
+	opt   *adam[float64]
 	num   float64 // baseline: bias-corrected EMA numerator and denominator
 	den   float64
 	grad  []float64
@@ -62,7 +62,7 @@ func NewReinforce(dims []int, rng *rand.Rand, s ReinforceSettings) (Strategy, er
 	for i := range r.theta {
 		r.theta[i] = s.InitStd * rng.NormFloat64()
 	}
-	r.opt = newAdam(n, s.LR)
+	r.opt = newAdam[float64](n, s.LR)
 	r.grad = make([]float64, n)
 	return newSequential("reinforce", r), nil
 }

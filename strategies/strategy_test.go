@@ -232,7 +232,7 @@ func TestPPOUpdatesEvery20Trials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := s.(*sequential).c.(*ppo)
+	p := s.(*sequential).c.(*ppo[float32])
 	before := slices.Clone(p.net.theta)
 	for trial := 1; trial <= 45; trial++ {
 		drive(t, s, dims, table, 1)
