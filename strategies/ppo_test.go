@@ -63,3 +63,49 @@ func TestPPOGradient(t *testing.T) {
 		t.Errorf("%d of %d gradient entries differ", bad, p.net.n)
 	}
 }
+
+// TestPPOFloat32 compares the float32 network (the one searches use, with
+// the assembly kernels where the machine has them) with the float64 one
+// on NNI's setting: the same parameters give the same loss and gradient to
+// float32 precision.
+func TestPPOFloat32(t *testing.T) {
+	dims := []int{3, 3, 3, 3, 3, 3, 3, 3}
+	s := PPOSettings{Hidden: 64, LR: 1e-4, Clip: 0.2, ValueCoef: 0.5, EntropyCoef: 0.01,
+		GAELambda: 0.95, Episodes: 20, Repeat: 5, Batch: 64}
+	p32 := newPPOCore[float32](dims, rand.New(rand.NewPCG(1, 1)), s)
+	p64 := newPPOCore[float64](dims, rand.New(rand.NewPCG(1, 1)), s)
+	for i, v := range p32.net.theta {
+		p64.net.theta[i] = float64(v)
+	}
+	p64.net.refresh()
+
+	rng := rand.New(rand.NewPCG(2, 2))
+	var batch []ppoSample
+	for e := range 40 {
+		p32.episodes = append(p32.episodes, uniformArch(dims, rng))
+		p32.rewards = append(p32.rewards, rng.Float64())
+		for st := range dims {
+			if rng.IntN(5) == 0 {
+				batch = append(batch, ppoSample{e: e, t: st, logpOld: math.Log(1.0/3) +
+					0.1*rng.NormFloat64(), adv: rng.NormFloat64(), ret: rng.Float64()})
+			}
+		}
+	}
+	p64.episodes, p64.rewards = p32.episodes, p32.rewards
+
+	g32, g64 := make([]float32, p32.net.n), make([]float64, p64.net.n)
+	l32, l64 := p32.lossGrad(batch, g32), p64.lossGrad(batch, g64)
+	if math.Abs(l32-l64) > 1e-5*math.Abs(l64) {
+		t.Errorf("loss: float32 %.9g, float64 %.9g", l32, l64)
+	}
+	var diff, norm float64
+	for i, g := range g64 {
+		diff += (float64(g32[i]) - g) * (float64(g32[i]) - g)
+		norm += g * g
+	}
+	rel := math.Sqrt(diff / norm)
+	if rel > 1e-5 || norm == 0 {
+		t.Errorf("gradient: float32 differs from float64 by %.3g (relative, 2-norm), batch %d",
+			rel, len(batch))
+	}
+}
