@@ -29,7 +29,13 @@ func gemm[F float](m, n, k int, a []F, lda int, b []F, ldb int, c []F, ldc int) 
 	if a32, ok := any(a).([]float32); ok && useAVX2 && n >= 32 {
 		b32, c32 := any(b).([]float32), any(c).([]float32)
 		j0 = n &^ 31
-		sgemmAVX2(m, j0, k, &a32[0], lda, &b32[0], ldb, &c32[0], ldc)
+		i0 := m - m%6
+		if i0 > 0 {
+			sgemm6AVX2(i0, j0, k, &a32[0], lda, &b32[0], ldb, &c32[0], ldc)
+		}
+		if i0 < m {
+			sgemmAVX2(m-i0, j0, k, &a32[i0*lda], lda, &b32[0], ldb, &c32[i0*ldc], ldc)
+		}
 		if j0 == n {
 			return
 		}

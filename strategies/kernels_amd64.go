@@ -62,3 +62,9 @@ func scellbackAVX2(h int, z, tc, dh, dc, cp, dz, gsum, dcp *float32)
 //
 //go:noescape
 func scellAVX2(h int, proj, y, cp, gates, c, tc, hid *float32)
+
+// sgemm6AVX2 is gemm for float32 with m a positive multiple of 6, n a
+// positive multiple of 16 and k >= 1.
+//
+//go:noescape
+func sgemm6AVX2(m, n, k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)

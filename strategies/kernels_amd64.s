@@ -438,3 +438,107 @@ cellloop:
 	JNZ     cellloop
 	VZEROUPPER
 	RET
+
+// func sgemm6AVX2(m, n, k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+//
+// gemm for m a positive multiple of 6 and n of 16, by fused multiply-adds:
+// for each block of 16 columns, tiles of six rows (twelve accumulators).
+TEXT ·sgemm6AVX2(SB), NOSPLIT, $0-72
+	MOVQ n+8(FP), R12
+	MOVQ lda+32(FP), R8
+	MOVQ ldb+48(FP), R9
+	MOVQ ldc+64(FP), R10
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R12
+	LEAQ (R8)(R8*2), R13  // 3*lda
+	LEAQ (R8)(R8*4), R15  // 5*lda
+	XORQ BX, BX           // byte offset of the column block
+
+cols6:
+	MOVQ m+0(FP), R11
+	MOVQ a+24(FP), DI
+	MOVQ c+56(FP), DX
+	ADDQ BX, DX
+
+rows6:
+	MOVQ    DX, SI
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	ADDQ    R10, SI
+	VMOVUPS (SI), Y2
+	VMOVUPS 32(SI), Y3
+	ADDQ    R10, SI
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	ADDQ    R10, SI
+	VMOVUPS (SI), Y6
+	VMOVUPS 32(SI), Y7
+	ADDQ    R10, SI
+	VMOVUPS (SI), Y8
+	VMOVUPS 32(SI), Y9
+	ADDQ    R10, SI
+	VMOVUPS (SI), Y10
+	VMOVUPS 32(SI), Y11
+	MOVQ    DI, R14
+	MOVQ    b+40(FP), CX
+	ADDQ    BX, CX
+	MOVQ    k+16(FP), AX
+
+loop6:
+	VMOVUPS      (CX), Y12
+	VMOVUPS      32(CX), Y13
+	VBROADCASTSS (R14), Y14
+	VFMADD231PS  Y12, Y14, Y0
+	VFMADD231PS  Y13, Y14, Y1
+	VBROADCASTSS (R14)(R8*1), Y15
+	VFMADD231PS  Y12, Y15, Y2
+	VFMADD231PS  Y13, Y15, Y3
+	VBROADCASTSS (R14)(R8*2), Y14
+	VFMADD231PS  Y12, Y14, Y4
+	VFMADD231PS  Y13, Y14, Y5
+	VBROADCASTSS (R14)(R13*1), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VBROADCASTSS (R14)(R8*4), Y14
+	VFMADD231PS  Y12, Y14, Y8
+	VFMADD231PS  Y13, Y14, Y9
+	VBROADCASTSS (R14)(R15*1), Y15
+	VFMADD231PS  Y12, Y15, Y10
+	VFMADD231PS  Y13, Y15, Y11
+	ADDQ         $4, R14
+	ADDQ         R9, CX
+	DECQ         AX
+	JNZ          loop6
+
+	MOVQ    DX, SI
+	VMOVUPS Y0, (SI)
+	VMOVUPS Y1, 32(SI)
+	ADDQ    R10, SI
+	VMOVUPS Y2, (SI)
+	VMOVUPS Y3, 32(SI)
+	ADDQ    R10, SI
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y5, 32(SI)
+	ADDQ    R10, SI
+	VMOVUPS Y6, (SI)
+	VMOVUPS Y7, 32(SI)
+	ADDQ    R10, SI
+	VMOVUPS Y8, (SI)
+	VMOVUPS Y9, 32(SI)
+	ADDQ    R10, SI
+	VMOVUPS Y10, (SI)
+	VMOVUPS Y11, 32(SI)
+	LEAQ    (DI)(R8*4), DI
+	LEAQ    (DI)(R8*2), DI
+	LEAQ    (DX)(R10*4), DX
+	LEAQ    (DX)(R10*2), DX
+	SUBQ    $6, R11
+	JNZ     rows6
+
+	ADDQ $64, BX
+	CMPQ BX, R12
+	JLT  cols6
+	VZEROUPPER
+	RET

@@ -20,3 +20,7 @@ func stransposeAVX(a *float32, r, c int, t *float32) { panic("unreachable") }
 func scellbackAVX2(h int, z, tc, dh, dc, cp, dz, gsum, dcp *float32) { panic("unreachable") }
 
 func scellAVX2(h int, proj, y, cp, gates, c, tc, hid *float32) { panic("unreachable") }
+
+func sgemm6AVX2(m, n, k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int) {
+	panic("unreachable")
+}

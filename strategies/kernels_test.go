@@ -34,7 +34,7 @@ func TestKernelsMatchGo(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, sh := range [][3]int{{1, 32, 1}, {2, 64, 3}, {5, 256, 64}, {7, 64, 256}, {256, 64, 9},
-		{3, 40, 5}, {4, 77, 17}, {1, 8, 2}} {
+		{3, 40, 5}, {4, 77, 17}, {1, 8, 2}, {12, 32, 7}, {13, 96, 5}, {6, 48, 1}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		lda, ldb, ldc := k+3, n+5, n+1
 		a := randSlice(rng, m*lda, 1)

@@ -139,7 +139,7 @@ func (t *lstmTrie[F]) add(tokens []int) int {
 			next = int32(t.n)
 			t.n++
 			if t.n > len(t.parent) {
-				t.grow(max(2*t.n, 256))
+				t.grow(max(2*t.n, 512))
 			}
 			t.parent[next], t.token[next], t.depth[next] = cur, int32(tok), int32(d)
 			t.row[next] = -1
@@ -322,10 +322,12 @@ func axpy[F float](alpha F, x, y []F) {
 	}
 }
 
-// resize returns s resized to n elements, reusing its memory if it can.
+// resize returns s resized to n elements, reusing its memory if it can
+// (and otherwise allocating room to double, so that slowly growing sizes
+// allocate rarely).
 func resize[F float](s []F, n int) []F {
 	if cap(s) < n {
-		return make([]F, n)
+		return make([]F, n, max(n, 2*cap(s)))
 	}
 	return s[:n]
 }
