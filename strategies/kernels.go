@@ -45,8 +45,17 @@ func gemm[F float](m, n, k int, a []F, lda int, b []F, ldb int, c []F, ldc int) 
 		for i := range m {
 			ci := c32[i*ldc+j0 : i*ldc+n]
 			for l, x := range a32[i*lda : i*lda+k] {
-				for j, y := range b32[l*ldb+j0 : l*ldb+n] {
-					ci[j] = fma32(x, y, ci[j])
+				x64 := float64(x)
+				bl := b32[l*ldb+j0 : l*ldb+n]
+				ci := ci[:len(bl)]
+				for j, y := range bl {
+					// fma32(x, y, ci[j]), its fast path written out
+					s := x64*float64(y) + float64(ci[j])
+					if u := math.Float64bits(s); u&(1<<29-1) == 1<<28 ||
+						u&(0x7ff<<52) < (1023-126)<<52 {
+						s = float64(fma32Tie(x, y, ci[j], s))
+					}
+					ci[j] = float32(s)
 				}
 			}
 		}
@@ -67,24 +76,27 @@ func gemm[F float](m, n, k int, a []F, lda int, b []F, ldb int, c []F, ldc int) 
 // The product is exact in float64, and s = a*b + c rounded to float64
 // rounds to the same float32 as the exact value unless s falls exactly
 // on a float32 tie (halfway between two float32s) while the exact value
-// does not; then the exact error of the sum, err, says which way to go.
+// does not; fma32Tie settles that case.
 func fma32(a, b, c float32) float32 {
-	p := float64(a) * float64(b)
-	cc := float64(c)
-	s := p + cc
-	r := float32(s)
-	bits := math.Float64bits(s)
-	if bits&(1<<29-1) != 1<<28 && math.Abs(s) >= 0x1p-126 {
-		return r // not a tie of normal float32s
+	s := float64(a)*float64(b) + float64(c)
+	if u := math.Float64bits(s); u&(1<<29-1) != 1<<28 && u&(0x7ff<<52) >= (1023-126)<<52 {
+		return float32(s) // not a tie, and of normal float32 size
 	}
+	return fma32Tie(a, b, c, s)
+}
+
+// fma32Tie is fma32 where s, the float64 sum, may be a float32 tie: the
+// exact error of the sum says which way to round.
+func fma32Tie(a, b, c float32, s float64) float32 {
+	p, cc := float64(a)*float64(b), float64(c)
 	v := s - p
 	err := (p - (s - v)) + (cc - v) // s + err == p + cc exactly
 	if err == 0 {
-		return r
+		return float32(s)
 	}
 	up, down := float32(math.Nextafter(s, math.Inf(1))), float32(math.Nextafter(s, math.Inf(-1)))
 	if up == down {
-		return r // s is no tie after all (a small s, handled here)
+		return float32(s) // s is no tie after all (a small s, handled here)
 	}
 	if err > 0 {
 		return up
