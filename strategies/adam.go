@@ -15,7 +15,8 @@ func newAdam[F float](n int, lr float64) *adam[F] {
 	return &adam[F]{lr: lr, m: make([]F, n), v: make([]F, n)}
 }
 
-// step applies one update to theta with gradient g (of a loss to minimise).
+// step applies one update to theta with gradient g (of a loss to
+// minimise) and clears g.
 func (o *adam[F]) step(theta, g []F) {
 	const b1, b2, eps = 0.9, 0.999, 1e-8
 	o.t++

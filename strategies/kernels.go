@@ -189,7 +189,8 @@ func sexp(x float32) float32 {
 //	theta -= lr * m̂ / (sqrt(v̂) + eps)
 //
 // where m̂ = m/c1 and v̂ = v/c2 (float64), or m*(1/c1) and v*(1/c2) with
-// the reciprocals rounded to float32 (float32).
+// the reciprocals rounded to float32 (float32). It leaves g cleared, ready
+// for the next gradient.
 func adamStep[F float](theta, g, m, v []F, lr, b1, b2, eps, c1, c2 float64) {
 	n := len(theta)
 	g, m, v = g[:n], m[:n], v[:n]
@@ -200,6 +201,7 @@ func adamStep[F float](theta, g, m, v []F, lr, b1, b2, eps, c1, c2 float64) {
 			m[i] = b1*m[i] + (1-b1)*gi
 			v[i] = b2*v[i] + (1-b2)*gi*gi
 			th[i] -= lr * (m[i] / c1) / (math.Sqrt(v[i]/c2) + eps)
+			g[i] = 0
 		}
 	case []float32:
 		g, m, v := any(g).([]float32), any(m).([]float32), any(v).([]float32)
@@ -215,6 +217,7 @@ func adamStep[F float](theta, g, m, v []F, lr, b1, b2, eps, c1, c2 float64) {
 		}
 		for ; i < n; i++ {
 			gi := g[i]
+			g[i] = 0
 			mi := float32(k[0]*m[i]) + float32(k[1]*gi)
 			vi := float32(k[2]*v[i]) + float32(float32(k[3]*gi)*gi)
 			m[i], v[i] = mi, vi

@@ -232,6 +232,8 @@ noparent2:
 	RET
 
 // func sadamAVX2(theta, grad, m, v *float32, n int, k *[7]float32, eps float32)
+//
+// adamStep for float32, eight at a time; grad is cleared as it is read.
 TEXT ·sadamAVX2(SB), NOSPLIT, $0-52
 	MOVQ         theta+0(FP), DI
 	MOVQ         grad+8(FP), SI
@@ -249,8 +251,11 @@ TEXT ·sadamAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS eps+48(FP), Y15
 	SHRQ         $3, CX
 
+	VXORPS       Y7, Y7, Y7
+
 adamloop:
 	VMOVUPS (SI), Y0
+	VMOVUPS Y7, (SI)
 	VMULPS  (DX), Y8, Y1
 	VMULPS  Y0, Y9, Y2
 	VADDPS  Y2, Y1, Y1

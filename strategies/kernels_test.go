@@ -116,11 +116,14 @@ func TestKernelsMatchGo(t *testing.T) {
 		for i := range v {
 			v[i] = float32(math.Abs(float64(v[i])))
 		}
-		th2, m2, v2 := slices.Clone(th), slices.Clone(m), slices.Clone(v)
-		goForms(func() { adamStep(th2, g, m2, v2, 1e-4, 0.9, 0.999, 1e-8, 0.19, 0.002) })
+		th2, g2, m2, v2 := slices.Clone(th), slices.Clone(g), slices.Clone(m), slices.Clone(v)
+		goForms(func() { adamStep(th2, g2, m2, v2, 1e-4, 0.9, 0.999, 1e-8, 0.19, 0.002) })
 		adamStep(th, g, m, v, 1e-4, 0.9, 0.999, 1e-8, 0.19, 0.002)
 		if !slices.Equal(th, th2) || !slices.Equal(m, m2) || !slices.Equal(v, v2) {
 			t.Errorf("adam, %d elements: assembly and Go differ", n)
+		}
+		if zero := make([]float32, n); !slices.Equal(g, zero) || !slices.Equal(g2, zero) {
+			t.Errorf("adam, %d elements: gradient not cleared", n)
 		}
 	}
 }

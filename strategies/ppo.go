@@ -284,9 +284,8 @@ func (p *ppo[F]) update() {
 			for _, i := range perm[lo:hi] {
 				batch = append(batch, p.samples[i])
 			}
-			clear(p.grad)
 			p.lossGrad(batch, p.grad)
-			p.opt.step(p.net.theta, p.grad)
+			p.opt.step(p.net.theta, p.grad) // and clears p.grad
 			p.net.refresh()
 			lo = hi
 		}
