@@ -20,9 +20,8 @@
 //	-profiles LIST    nni,reference (default both); nni runs random, re, tpe and ppo (the
 //	                  paper's four), reference runs random, re, tpe, reinforce and local
 //	-seeds N          runs per strategy (default 100)
-//	-seeds-for LIST   strategy=N overrides (default ppo=12: its LSTM policy takes about
-//	                  0.5 s a run here, the others about 0.1 ms); each strategy given must
-//	                  be run by one of -profiles
+//	-seeds-for LIST   strategy=N overrides of -seeds (default none), such as ppo=20; each
+//	                  strategy given must be run by one of -profiles
 //	-trials N         trial budget per run (default 50)
 //	-beta B           beta of M_beta, a finite number > 0 (default 1)
 //	-workers N        goroutines (default GOMAXPROCS); results do not depend on it
@@ -33,7 +32,7 @@
 // # Example
 //
 //	go run ./cmd/report -out out/report
-//	go run ./cmd/report -seeds 1000 -seeds-for ppo=100 -out out/report bench/testdata/matrix.txt
+//	go run ./cmd/report -seeds 1000 -out out/report bench/testdata/matrix.txt
 //
 // A BENCH-FILE with no benchmark result (no line in the Go benchmark format whose name has
 // a strategy= part) is an error naming the file. Lines the format cannot parse, and values
@@ -113,7 +112,7 @@ func parseInto(fs *flag.FlagSet, args []string) (*config, error) {
 	tables := fs.String("tables", "", "comma-separated table files (default: the shipped tables)")
 	profiles := fs.String("profiles", "nni,reference", "comma-separated settings profiles")
 	fs.IntVar(&c.seeds, "seeds", 100, "runs per strategy, seeds 0..N-1")
-	seedsFor := fs.String("seeds-for", "ppo=12", "strategy=N overrides of -seeds")
+	seedsFor := fs.String("seeds-for", "", "strategy=N overrides of -seeds, such as ppo=20")
 	fs.IntVar(&c.trials, "trials", 50, "trial budget per run")
 	fs.Float64Var(&c.beta, "beta", 1, "beta of M_beta")
 	fs.IntVar(&c.workers, "workers", 0, "goroutines (default GOMAXPROCS)")
