@@ -3,6 +3,7 @@ package strategies
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -107,5 +108,34 @@ func TestPPOFloat32(t *testing.T) {
 	if rel > 1e-5 || norm == 0 {
 		t.Errorf("gradient: float32 differs from float64 by %.3g (relative, 2-norm), batch %d",
 			rel, len(batch))
+	}
+}
+
+// TestPPOSameBitsWithoutAssembly runs NNI's PPO for 60 trials (three
+// updates) with the assembly kernels and with their Go forms: the same
+// proposals, and the same parameters to the bit.
+func TestPPOSameBitsWithoutAssembly(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no assembly kernels on this machine")
+	}
+	dims := []int{3, 3, 3, 3, 3, 3, 3, 3}
+	table := ruggedTable(dims, 4)
+	run := func() ([][]int, []float32) {
+		s, err := New("ppo", dims, rand.New(rand.NewPCG(9, 9)), NNI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked := drive(t, s, dims, table, 60)
+		return asked, s.(*sequential).c.(*ppo[float32]).net.theta
+	}
+	asked, theta := run()
+	var asked2 [][]int
+	var theta2 []float32
+	goForms(func() { asked2, theta2 = run() })
+	if !slices.EqualFunc(asked, asked2, slices.Equal) {
+		t.Errorf("proposals differ")
+	}
+	if !slices.Equal(theta, theta2) {
+		t.Errorf("parameters after 60 trials differ")
 	}
 }
