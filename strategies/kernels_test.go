@@ -100,7 +100,8 @@ func TestKernelsMatchGo(t *testing.T) {
 	for _, h := range []int{8, 13, 64} {
 		z := randSlice(rng, 4*h, 1)
 		sigmoids(z)
-		tc, dh, dc, cp := randSlice(rng, h, 0.5), randSlice(rng, h, 1), randSlice(rng, h, 1), randSlice(rng, h, 1)
+		tc, dh := randSlice(rng, h, 0.5), randSlice(rng, h, 1)
+		dc, cp := randSlice(rng, h, 1), randSlice(rng, h, 1)
 		dz, g, dcp := randSlice(rng, 4*h, 1), randSlice(rng, 4*h, 1), randSlice(rng, h, 1)
 		dz2, g2, dcp2 := slices.Clone(dz), slices.Clone(g), slices.Clone(dcp)
 		goForms(func() { cellBackward(h, z, tc, dh, dc, cp, dz2, g2, dcp2) })
