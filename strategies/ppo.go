@@ -70,6 +70,7 @@ type ppo[F float] struct {
 	dproj   []F
 	probs   []float64
 	samples []ppoSample
+	err     error // set when an update left non-finite parameters
 
 	// heads: hidden states as rows and columns, logits and values, their
 	// gradients (as lv, and transposed), hidden-state gradients
@@ -217,6 +218,9 @@ func (p *ppo[F]) headsBackward(nodes []int, grad []F) {
 }
 
 func (p *ppo[F]) ask() ([]int, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
 	a := make([]int, len(p.dims))
 	p.trie.reset()
 	for t := range p.dims {
@@ -288,6 +292,21 @@ func (p *ppo[F]) update() {
 			p.opt.step(p.net.theta, p.grad) // and clears p.grad
 			p.net.refresh()
 			lo = hi
+		}
+	}
+
+	// Values far from the unit range can overflow the float32 network (as
+	// they would NNI's): say so rather than sample from NaN.
+	for _, v := range p.net.theta {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			big := 0.0
+			for _, r := range p.rewards {
+				big = max(big, math.Abs(r))
+			}
+			p.err = fmt.Errorf("strategies: ppo: the policy diverged in the update after "+
+				"trial %d (values told reach %.3g; its float32 network needs values of "+
+				"moderate size, such as accuracies or M in [0, 1])", len(p.episodes), big)
+			return
 		}
 	}
 }

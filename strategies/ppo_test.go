@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -137,5 +138,30 @@ func TestPPOSameBitsWithoutAssembly(t *testing.T) {
 	}
 	if !slices.Equal(theta, theta2) {
 		t.Errorf("parameters after 60 trials differ")
+	}
+}
+
+// TestPPODivergesWithAnError: values whose squares overflow float32 make
+// the first update diverge; the next Ask says so instead of sampling from
+// NaN. Values in [0, 1] never do.
+func TestPPODivergesWithAnError(t *testing.T) {
+	dims := []int{3, 3, 3}
+	s, err := New("ppo", dims, rand.New(rand.NewPCG(1, 2)), NNI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for trial := 1; trial <= 20; trial++ {
+		a, err := s.Ask()
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if err := s.Tell(a, 1e300); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = s.Ask()
+	if err == nil || !strings.Contains(err.Error(), "diverged in the update after trial 20") ||
+		!strings.Contains(err.Error(), "1e+300") {
+		t.Errorf("ask after a diverged update: err = %v", err)
 	}
 }

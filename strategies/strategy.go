@@ -25,8 +25,9 @@ type Strategy interface {
 	// Ask returns the next architecture to evaluate; the caller owns the
 	// slice. It returns ErrExhausted when the strategy has nothing left to
 	// propose (for example, every architecture of a small space has been
-	// tried by a deduplicating strategy), and ErrPending when the last
-	// proposal has not been answered yet.
+	// tried by a deduplicating strategy), ErrPending when the last
+	// proposal has not been answered yet, and another error when it
+	// cannot go on (PPO's policy diverged on values far from [0, 1]).
 	Ask() ([]int, error)
 
 	// Tell reports the value observed for the architecture returned by the
