@@ -55,7 +55,8 @@ func NewEvolution(dims []int, rng *rand.Rand, s EvolutionSettings) (Strategy, er
 	if s.Sample == 0 {
 		s.Sample = 3
 	}
-	if s.Population < 1 || s.Sample < 1 || s.MutationProb < 0 || s.MutationProb > 1 {
+	if s.Population < 1 || s.Sample < 1 || s.MutationProb < 0 || s.MutationProb > 1 ||
+		!finite(s.MutationProb) {
 		return nil, fmt.Errorf("strategies: re: invalid settings %+v", s)
 	}
 	return newSequential("re", &evolution{dims: dims, rng: rng, s: s}), nil

@@ -169,7 +169,13 @@ var sexpPoly = [8]float32{1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0
 // steps ssigmoidAVX2 takes, each rounded to float32 (the reduction and
 // Horner's rule by fused multiply-adds).
 func sexp(x float32) float32 {
-	x = min(max(x, sexpMin), sexpMax)
+	// The clamp as VMAXPS and VMINPS do it: NaN becomes the bound.
+	if !(x > sexpMin) {
+		x = sexpMin
+	}
+	if !(x < sexpMax) {
+		x = sexpMax
+	}
 	k := float32(math.RoundToEven(float64(x * log2e32)))
 	r := fma32(-k, ln2Hi32, x)
 	r = fma32(-k, ln2Lo32, r)

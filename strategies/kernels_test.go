@@ -66,6 +66,7 @@ func TestKernelsMatchGo(t *testing.T) {
 	for _, n := range []int{8, 13, 256} {
 		x := randSlice(rng, n, 40) // wide enough to reach both clamps
 		x[0], x[1] = 0, float32(math.Copysign(0, -1))
+		x[2], x[3], x[4] = float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))
 		want := slices.Clone(x)
 		goForms(func() { sigmoids(want) })
 		sigmoids(x)

@@ -115,7 +115,8 @@ func NewPPO(dims []int, rng *rand.Rand, s PPOSettings) (Strategy, error) {
 		s.Batch = 64
 	}
 	if s.LR < 0 || s.Hidden < 1 || s.Episodes < 1 || s.Repeat < 1 || s.Batch < 1 ||
-		s.Clip < 0 || s.GAELambda < 0 || s.GAELambda > 1 {
+		s.Clip < 0 || s.GAELambda < 0 || s.GAELambda > 1 ||
+		!finite(s.LR, s.Clip, s.ValueCoef, s.EntropyCoef, s.GAELambda) {
 		return nil, fmt.Errorf("strategies: ppo: invalid settings %+v", s)
 	}
 	return newSequential("ppo", newPPOCore[float32](dims, rng, s)), nil

@@ -49,7 +49,8 @@ func NewReinforce(dims []int, rng *rand.Rand, s ReinforceSettings) (Strategy, er
 	if s.InitStd == 0 {
 		s.InitStd = 1e-3
 	}
-	if s.LR < 0 || s.Momentum < 0 || s.Momentum >= 1 || s.InitStd < 0 {
+	if s.LR < 0 || s.Momentum < 0 || s.Momentum >= 1 || s.InitStd < 0 ||
+		!finite(s.LR, s.Momentum, s.InitStd) {
 		return nil, fmt.Errorf("strategies: reinforce: invalid settings %+v", s)
 	}
 	r := &reinforce{dims: dims, rng: rng, s: s, off: make([]int, len(dims))}

@@ -137,6 +137,17 @@ func checkDims(name string, dims []int, rng *rand.Rand) error {
 	return nil
 }
 
+// finite reports whether every setting is a finite number (NaN passes
+// every comparison with a bound, so ranges alone do not catch it).
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // spaceSize is the number of architectures, saturating at math.MaxInt.
 func spaceSize(dims []int) int {
 	n := 1

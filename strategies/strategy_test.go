@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -177,6 +178,44 @@ func TestProtocolErrors(t *testing.T) {
 	}
 	if _, err := New("random", []int{3, 0}, rand.New(rand.NewPCG(1, 1)), Reference); err == nil {
 		t.Error("position with 0 choices: no error")
+	}
+}
+
+// TestInvalidSettings: settings out of range, NaN or infinite are refused
+// by every constructor, with the strategy's name in the error.
+func TestInvalidSettings(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	dims := []int{3, 3}
+	rng := func() *rand.Rand { return rand.New(rand.NewPCG(1, 1)) }
+	for _, c := range []struct {
+		name string
+		f    func() (Strategy, error)
+	}{
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{LR: nan}) }},
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{LR: inf}) }},
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{Clip: nan}) }},
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{GAELambda: nan}) }},
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{EntropyCoef: nan}) }},
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{ValueCoef: inf}) }},
+		{"ppo", func() (Strategy, error) { return NewPPO(dims, rng(), PPOSettings{Hidden: -1}) }},
+		{"reinforce", func() (Strategy, error) {
+			return NewReinforce(dims, rng(), ReinforceSettings{LR: nan})
+		}},
+		{"reinforce", func() (Strategy, error) {
+			return NewReinforce(dims, rng(), ReinforceSettings{InitStd: inf})
+		}},
+		{"re", func() (Strategy, error) {
+			return NewEvolution(dims, rng(), EvolutionSettings{MutationProb: nan})
+		}},
+		{"tpe", func() (Strategy, error) { return NewTPE(dims, rng(), TPESettings{Gamma: nan}) }},
+		{"tpe", func() (Strategy, error) {
+			return NewTPE(dims, rng(), TPESettings{PriorWeight: inf})
+		}},
+	} {
+		s, err := c.f()
+		if err == nil || !strings.Contains(err.Error(), c.name+": invalid settings") {
+			t.Errorf("%s: got %v, %v; want an invalid-settings error", c.name, s, err)
+		}
 	}
 }
 

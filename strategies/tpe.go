@@ -134,6 +134,7 @@ func NewTPE(dims []int, rng *rand.Rand, s TPESettings) (Strategy, error) {
 		s.PriorWeight = 1
 	}
 	if s.Startup < 1 || s.Gamma < 0 || s.Candidates < 1 || s.PriorWeight < 0 ||
+		!finite(s.Gamma, s.PriorWeight) ||
 		(s.Estimator != OptunaParzen && s.Estimator != HyperoptParzen) {
 		return nil, fmt.Errorf("strategies: tpe: invalid settings %+v", s)
 	}
