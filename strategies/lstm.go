@@ -159,13 +159,11 @@ func (t *lstmTrie[F]) add(tokens []int) int {
 
 func (t *lstmTrie[F]) grow(n int) {
 	V, H := t.net.V, t.net.H
-	ext := func(s []F, k int) []F { t := make([]F, n*k); copy(t, s); return t }
-	ext32 := func(s []int32, k int) []int32 { t := make([]int32, n*k); copy(t, s); return t }
-	t.parent, t.token, t.depth = ext32(t.parent, 1), ext32(t.token, 1), ext32(t.depth, 1)
-	t.row, t.child = ext32(t.row, 1), ext32(t.child, V)
-	t.gates = ext(t.gates, 4*H)
-	t.c, t.tc, t.h = ext(t.c, H), ext(t.tc, H), ext(t.h, H)
-	t.dh, t.dc = ext(t.dh, H), ext(t.dc, H)
+	t.parent, t.token, t.depth = regrow(t.parent, n), regrow(t.token, n), regrow(t.depth, n)
+	t.row, t.child = regrow(t.row, n), regrow(t.child, n*V)
+	t.gates = regrow(t.gates, n*4*H)
+	t.c, t.tc, t.h = regrow(t.c, n*H), regrow(t.tc, n*H), regrow(t.h, n*H)
+	t.dh, t.dc = regrow(t.dh, n*H), regrow(t.dc, n*H)
 }
 
 // hidden returns the hidden state of node i (after forward).
@@ -229,16 +227,15 @@ func (t *lstmTrie[F]) forward() {
 		for r, p := range t.parents {
 			copy(t.pm[r*H:(r+1)*H], t.h[int(p)*H:int(p+1)*H])
 		}
-		ym := t.ym
-		clear(ym)
-		gemm(m, H4, H, t.pm, H, net.theta[net.whhT:net.whhT+H*H4], H4, ym, H4)
+		clear(t.ym)
+		gemm(m, H4, H, t.pm, H, net.theta[net.whhT:net.whhT+H*H4], H4, t.ym, H4)
 		for _, i := range nodes {
 			i := int(i)
 			tok := int(t.token[i])
 			var y, cPrev []F
 			if p := int(t.parent[i]); p >= 0 {
 				r := int(t.row[p])
-				y, cPrev = ym[r*H4:(r+1)*H4], t.c[p*H:(p+1)*H]
+				y, cPrev = t.ym[r*H4:(r+1)*H4], t.c[p*H:(p+1)*H]
 			}
 			cellForward(H, net.proj[tok*H4:(tok+1)*H4], y, cPrev, t.gates[i*H4:(i+1)*H4],
 				t.c[i*H:(i+1)*H], t.tc[i*H:(i+1)*H], t.h[i*H:(i+1)*H])
@@ -291,7 +288,7 @@ func (t *lstmTrie[F]) backward(grad, dproj []F) {
 		clear(t.dpm)
 		gemm(m, H, H4, gm, H4, net.whh, H, t.dpm, H)
 		for r, p := range t.parents {
-			axpy(1, t.dpm[r*H:(r+1)*H], t.dh[int(p)*H:int(p+1)*H])
+			add(t.dh[int(p)*H:int(p+1)*H], t.dpm[r*H:(r+1)*H])
 		}
 		t.releaseParents()
 		np += m
@@ -314,11 +311,11 @@ func (n *lstmNet[F]) finishGrad(grad, dproj []F) {
 	clear(dproj)
 }
 
-// axpy adds alpha*x to y.
-func axpy[F float](alpha F, x, y []F) {
+// add adds x to y, element by element.
+func add[F float](y, x []F) {
 	y = y[:len(x)]
 	for i, v := range x {
-		y[i] += alpha * v
+		y[i] += v
 	}
 }
 
@@ -330,4 +327,11 @@ func resize[F float](s []F, n int) []F {
 		return make([]F, n, max(n, 2*cap(s)))
 	}
 	return s[:n]
+}
+
+// regrow returns a new slice of n elements that begins with s.
+func regrow[T any](s []T, n int) []T {
+	t := make([]T, n)
+	copy(t, s)
+	return t
 }

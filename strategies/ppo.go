@@ -74,8 +74,8 @@ type ppo[F float] struct {
 
 	// heads: hidden states as rows and columns, logits and values, their
 	// gradients (as lv, and transposed), hidden-state gradients
-	hb, hbt, lv, glt, gl, dhb []F
-	ld                        int // row stride of hbt, lv and glt
+	hbt, lv, glt, hb, gl, dhb []F
+	ld                        int // row stride of hbt, lv and glt; rows of hb and gl
 }
 
 // ppoSample is one transition: episode e, step t, with the constants of
@@ -147,18 +147,16 @@ func (p *ppo[F]) stepTokens(actions []int, t int) []int {
 // nodes, as one matrix product (the same bits for a node whatever the
 // batch): the logit of action j for node b is p.lv[j*p.ld+b], its value
 // p.lv[A*p.ld+b], where p.ld is len(nodes) rounded up to a multiple of 32
-// (the width the assembly kernel takes). It keeps the hidden states, as
-// rows in p.hb and columns in p.hbt, for headsBackward.
+// (the width the assembly kernel takes). It keeps the hidden states as
+// columns in p.hbt (zero beyond len(nodes)) for headsBackward.
 func (p *ppo[F]) headsBatch(nodes []int) {
 	n := p.net
 	B, H, A1 := (len(nodes)+31)&^31, n.H, n.A+1
 	p.ld = B
-	p.hb, p.hbt, p.lv = resize(p.hb, B*H), resize(p.hbt, H*B), resize(p.lv, A1*B)
+	p.hbt, p.lv = resize(p.hbt, H*B), resize(p.lv, A1*B)
 	clear(p.hbt)
 	for b, nd := range nodes {
-		h := p.trie.hidden(nd)
-		copy(p.hb[b*H:(b+1)*H], h)
-		for k, v := range h {
+		for k, v := range p.trie.hidden(nd) {
 			p.hbt[k*B+b] = v
 		}
 	}
@@ -178,43 +176,38 @@ func (p *ppo[F]) headsBatch(nodes []int) {
 func (p *ppo[F]) probsAt(b, t int) ([]float64, float64) {
 	B := p.ld
 	p.probs = p.probs[:0]
-	mx := math.Inf(-1)
 	for j := range p.dims[t] {
-		l := float64(p.lv[j*B+b])
-		p.probs = append(p.probs, l)
-		mx = max(mx, l)
+		p.probs = append(p.probs, float64(p.lv[j*B+b]))
 	}
-	sum := 0.0
-	for j, l := range p.probs {
-		p.probs[j] = math.Exp(l - mx)
-		sum += p.probs[j]
-	}
-	for j := range p.probs {
-		p.probs[j] /= sum
-	}
-	return p.probs, float64(p.lv[p.net.A*B+b])
+	return softmax(p.probs), float64(p.lv[p.net.A*B+b])
 }
 
 // headsBackward adds to grad the gradient of the heads' weights and
 // biases, and to the nodes' hidden-state accumulators the gradient of
 // their states, given the gradient of the loss with respect to each logit
-// and value in p.glt (laid out as p.lv) and p.gl (transposed, B×(A+1)).
+// and value in p.glt (laid out as p.lv, zero beyond len(nodes)), after
+// headsBatch(nodes).
 func (p *ppo[F]) headsBackward(nodes []int, grad []F) {
 	n := p.net
-	B, H, A1 := len(nodes), n.H, n.A+1
+	B, H, A1, ld := len(nodes), n.H, n.A+1, p.ld
 	for j := range A1 {
 		s := F(0)
-		for _, g := range p.glt[j*p.ld : j*p.ld+B] {
+		for _, g := range p.glt[j*ld : j*ld+B] {
 			s += g
 		}
 		grad[n.ba+j] += s
 	}
-	gemm(A1, H, B, p.glt, p.ld, p.hb, H, grad[n.wa:n.wa+A1*H], H)
+
+	// Both products also need their operands with rows and columns swapped.
+	p.hb, p.gl = resize(p.hb, ld*H), resize(p.gl, ld*A1)
+	transpose(p.hbt, H, ld, p.hb)
+	transpose(p.glt, A1, ld, p.gl)
+	gemm(A1, H, B, p.glt, ld, p.hb, H, grad[n.wa:n.wa+A1*H], H)
 	p.dhb = resize(p.dhb, B*H)
 	clear(p.dhb)
 	gemm(B, H, A1, p.gl, A1, n.theta[n.wa:n.wa+A1*H], H, p.dhb, H)
 	for b, nd := range nodes {
-		axpy(1, p.dhb[b*H:(b+1)*H], p.trie.dhidden(nd))
+		add(p.trie.dhidden(nd), p.dhb[b*H:(b+1)*H])
 	}
 }
 
@@ -344,10 +337,9 @@ func (p *ppo[F]) lossGrad(batch []ppoSample, grad []F) float64 {
 	}
 	p.trie.forward()
 	p.headsBatch(p.nodes)
-	nb, ld, A1 := len(batch), p.ld, net.A+1
-	p.glt, p.gl = resize(p.glt, len(p.lv)), resize(p.gl, nb*A1)
+	ld := p.ld
+	p.glt = resize(p.glt, len(p.lv))
 	clear(p.glt)
-	clear(p.gl)
 
 	loss := 0.0
 	for bi, b := range batch {
@@ -379,8 +371,7 @@ func (p *ppo[F]) lossGrad(batch []ppoSample, grad []F) float64 {
 
 		// Value loss.
 		loss += p.s.ValueCoef * (b.ret - v) * (b.ret - v) / B
-		gv := F(2 * p.s.ValueCoef * (v - b.ret) / B)
-		p.glt[net.A*ld+bi], p.gl[bi*A1+net.A] = gv, gv
+		p.glt[net.A*ld+bi] = F(2 * p.s.ValueCoef * (v - b.ret) / B)
 
 		// Gradient with respect to the logits.
 		for j, q := range probs {
@@ -391,7 +382,7 @@ func (p *ppo[F]) lossGrad(batch []ppoSample, grad []F) float64 {
 			if q > 0 { // d H / d l_j = -q_j (log q_j + H)
 				gl += p.s.EntropyCoef / B * q * (math.Log(q) + ent)
 			}
-			p.glt[j*ld+bi], p.gl[bi*A1+j] = F(gl), F(gl)
+			p.glt[j*ld+bi] = F(gl)
 		}
 	}
 	p.headsBackward(p.nodes, grad)

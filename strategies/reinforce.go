@@ -2,7 +2,6 @@ package strategies
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 )
 
@@ -70,22 +69,8 @@ func NewReinforce(dims []int, rng *rand.Rand, s ReinforceSettings) (Strategy, er
 
 // softmax writes the probabilities of position i into r.probs.
 func (r *reinforce) softmax(i int) []float64 {
-	z := r.theta[r.off[i] : r.off[i]+r.dims[i]]
-	r.probs = r.probs[:0]
-	mx := math.Inf(-1)
-	for _, v := range z {
-		mx = max(mx, v)
-	}
-	sum := 0.0
-	for _, v := range z {
-		e := math.Exp(v - mx)
-		r.probs = append(r.probs, e)
-		sum += e
-	}
-	for j := range r.probs {
-		r.probs[j] /= sum
-	}
-	return r.probs
+	r.probs = append(r.probs[:0], r.theta[r.off[i]:r.off[i]+r.dims[i]]...)
+	return softmax(r.probs)
 }
 
 func (r *reinforce) ask() ([]int, error) {

@@ -178,6 +178,24 @@ func key(a []int) string {
 	return string(b)
 }
 
+// softmax replaces the logits in p by their probabilities (shifted by
+// the largest logit, so that no exponential overflows) and returns p.
+func softmax(p []float64) []float64 {
+	mx := math.Inf(-1)
+	for _, v := range p {
+		mx = max(mx, v)
+	}
+	sum := 0.0
+	for j, v := range p {
+		p[j] = math.Exp(v - mx)
+		sum += p[j]
+	}
+	for j := range p {
+		p[j] /= sum
+	}
+	return p
+}
+
 // categorical draws index i with probability p[i] (p sums to 1, up to
 // rounding; the last positive entry absorbs the rounding).
 func categorical(p []float64, rng *rand.Rand) int {
